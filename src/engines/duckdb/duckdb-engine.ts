@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from 'pino';
+import { TrailgateError } from '../../domain/trailgate-error';
+import type { Query } from '../../query/ir';
+import { selectPartitions } from '../../query/partition-planner';
+import type { CompiledSql } from '../../sql/compiled-sql';
+import { DuckDbCompiler } from '../../sql/duckdb-compiler';
+import type { LakeFile } from '../../lake/lake-layout';
+import { LocalLake } from '../../lake/local-lake';
+import type { Engine, EngineResult, ExplainedQuery, LakeInfo, Row, RunOptions } from '../engine';
+import { DuckDbPool } from './duckdb-pool';
+import { duckParams, plainRow } from './duckdb-values';
+import { LakeCensus } from './lake-census';
+
+export interface DuckDbEngineOptions {
+  readonly lakeDir: string;
+  readonly threads: number;
+  readonly memoryLimit: string;
+  readonly connections: number;
+  readonly queryTimeoutMs: number;
+  readonly maxObjectBytes: number;
+  readonly inventoryTtlMs: number;
+  readonly logger: Logger;
+}
+
+/** Files a failing read names are set aside and the statement re-run, this many times at most. */
+const MAX_QUARANTINE_RETRIES = 25;
+
+const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
+
+/** The embedded engine: reads exactly the files of the planned partitions with read_json. */
+export class DuckDbEngine implements Engine {
+  readonly name = 'duckdb';
+  private readonly census: LakeCensus;
+
+  private constructor(
+    private readonly pool: DuckDbPool,
+    readonly lake: LocalLake,
+    private readonly opts: DuckDbEngineOptions,
+  ) {
+    this.census = new LakeCensus(lake, (files) => this.censusSql(files), (files, make) => this.execute(files, make, {}), opts.logger);
+  }
+
+  static async open(opts: DuckDbEngineOptions): Promise<DuckDbEngine> {
+    const pool = await DuckDbPool.open(opts);
+    return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts);
+  }
+
+  private async filesFor(query: Query): Promise<{ files: LakeFile[]; partitions: string[] }> {
+    const plan = queryRoot(query).plan;
+    const parts = selectPartitions(plan, await this.lake.partitions());
+    return { files: await this.lake.files(parts), partitions: parts.map((p) => `${p.account}/${p.region}/${p.day}`) };
+  }
+
+  private compile(query: Query, files: readonly LakeFile[]): CompiledSql {
+    return new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.opts.maxObjectBytes }).compile(query);
+  }
+
+  private censusSql(files: readonly LakeFile[]): CompiledSql {
+    return new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.opts.maxObjectBytes }).compileCensus();
+  }
+
+  async explain(query: Query): Promise<ExplainedQuery> {
+    const { files, partitions } = await this.filesFor(query);
+    return { engine: this.name, compiled: this.compile(query, files), partitions, files: files.length };
+  }
+
+  async run(query: Query, opts: RunOptions): Promise<EngineResult> {
+    const id = randomUUID();
+    const { files } = await this.filesFor(query);
+    const started = performance.now();
+    const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs), opts, id);
+    const engineMs = Math.round(performance.now() - started);
+    const bytesScanned = read.reduce((n, f) => n + f.bytes, 0);
+    this.opts.logger.debug({ requestId: opts.requestId, queryId: id, engineMs, files: read.length, bytesScanned }, 'duckdb query');
+    return { rows, facts: { id, engineMs, bytesScanned, filesRead: read.length, cache: 'miss' } };
+  }
+
+  /**
+   * Runs a statement over a file set. A file that is not valid gzip JSON fails the whole read;
+   * DuckDB names it in the error, so it is set aside (reported by `lake`) and the statement re-run.
+   */
+  private async execute(
+    files: LakeFile[],
+    make: (files: LakeFile[]) => CompiledSql,
+    opts: Partial<RunOptions>,
+    id: string = randomUUID(),
+  ): Promise<{ rows: Row[]; files: LakeFile[] }> {
+    let current = files;
+    for (let attempt = 0; ; attempt++) {
+      const compiled = make(current);
+      try {
+        return { rows: await this.runSql(compiled, opts), files: current };
+      } catch (e) {
+        if (e instanceof TrailgateError) throw e;
+        const message = (e as Error).message ?? String(e);
+        const bad = attempt < MAX_QUARANTINE_RETRIES ? current.find((f) => message.includes(f.path)) : undefined;
+        if (!bad) {
+          this.opts.logger.error({ requestId: opts.requestId, queryId: id, err: message, sql: compiled.sql }, 'duckdb query failed');
+          throw new TrailgateError('INTERNAL_SERVER_ERROR', 'The query failed.', { internal: message, cause: e });
+        }
+        const reason = message.split('\n')[0].replace(bad.path, this.lake.relative(bad.path));
+        this.lake.reject(bad.path, reason);
+        this.opts.logger.warn({ requestId: opts.requestId, file: this.lake.relative(bad.path), reason }, 'rejected unreadable lake file');
+        current = current.filter((f) => f !== bad);
+      }
+    }
+  }
+
+  private runSql(compiled: CompiledSql, opts: Partial<RunOptions>): Promise<Row[]> {
+    const timeoutMs = opts.timeoutMs ?? this.opts.queryTimeoutMs;
+    return this.pool.use(async (conn: DuckDBConnection) => {
+      let why: 'timeout' | 'aborted' | null = null;
+      const interrupt = (reason: 'timeout' | 'aborted') => {
+        why = reason;
+        conn.interrupt();
+      };
+      if (opts.signal?.aborted) throw new TrailgateError('QUERY_TIMEOUT', 'The request was cancelled.');
+      const timer = setTimeout(() => interrupt('timeout'), timeoutMs);
+      const onAbort = () => interrupt('aborted');
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const { values, types } = duckParams(compiled.params);
+        const reader = await conn.runAndReadAll(compiled.sql, values, types);
+        return reader.getRowObjectsJS().map((r) => plainRow(r as Record<string, unknown>));
+      } catch (e) {
+        if (why === 'timeout') throw new TrailgateError('QUERY_TIMEOUT', `The query did not finish within ${timeoutMs} ms.`, { cause: e });
+        if (why === 'aborted') throw new TrailgateError('QUERY_TIMEOUT', 'The request was cancelled.', { cause: e });
+        throw e;
+      } finally {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  async lakeInfo(): Promise<LakeInfo> {
+    const partitions = await this.lake.partitions();
+    const census = await this.census.update(partitions);
+    const days = partitions.map((p) => p.day).sort();
+    return {
+      engine: this.name,
+      location: this.opts.lakeDir,
+      firstDay: days[0] ?? null,
+      lastDay: days[days.length - 1] ?? null,
+      accounts: [...new Set(partitions.map((p) => p.account))].sort(),
+      regions: [...new Set(partitions.map((p) => p.region))].sort(),
+      files: census.files,
+      rejectedRecords: census.rejectedRecords,
+      rejectedFiles: census.rejectedFiles,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

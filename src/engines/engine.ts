@@ -1,0 +1,54 @@
+import type { Query } from '../query/ir';
+import type { CompiledSql } from '../sql/compiled-sql';
+
+/** The narrow port every engine implements (STYLE.md habit 9). */
+export type RowValue = string | number | boolean | Date | null | RowValue[];
+export type Row = Readonly<Record<string, RowValue>>;
+
+export interface QueryFacts {
+  readonly id: string;
+  readonly engineMs: number;
+  readonly bytesScanned: number;
+  readonly filesRead: number | null;
+  readonly cache: 'hit' | 'miss' | 'reuse';
+}
+
+export interface EngineResult {
+  readonly rows: readonly Row[];
+  readonly facts: QueryFacts;
+}
+
+export interface RunOptions {
+  readonly requestId: string;
+  readonly signal?: AbortSignal;
+  /** overrides the engine's default deadline */
+  readonly timeoutMs?: number;
+}
+
+export interface ExplainedQuery {
+  readonly engine: string;
+  readonly compiled: CompiledSql;
+  /** partitions the query reads, as account/region/day */
+  readonly partitions: readonly string[];
+  readonly files: number | null;
+}
+
+export interface LakeInfo {
+  readonly engine: string;
+  readonly location: string;
+  readonly firstDay: string | null;
+  readonly lastDay: string | null;
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  readonly files: number | null;
+  readonly rejectedRecords: number;
+  readonly rejectedFiles: number;
+}
+
+export interface Engine {
+  readonly name: string;
+  run(query: Query, opts: RunOptions): Promise<EngineResult>;
+  explain(query: Query): Promise<ExplainedQuery>;
+  lakeInfo(): Promise<LakeInfo>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Logical fields of an event: what the IR talks about. The SQL for each lives in
+ * src/sql/field-sql.ts and is built only from the column catalogue.
+ */
+export const FIELDS = [
+  'eventTime', // parsed instant
+  'eventId', // eventID, or a synthetic id for the rare record without one
+  'eventVersion',
+  'eventSource', // eventSource, or insightDetails.eventSource for Insights events
+  'eventName', // likewise
+  'eventType',
+  'eventCategory', // raw value, or inferred for records older than eventVersion 1.08
+  'awsRegion',
+  'recipientAccountId', // raw
+  'account', // effective recipient: recipientAccountId, else the partition's account
+  'sourceIp',
+  'userAgent',
+  'errorCode', // '' normalised to null
+  'errorMessage',
+  'isError', // errorCode or errorMessage present (failed ConsoleLogin has only the message)
+  'readOnly',
+  'managementEvent',
+  'requestId',
+  'sharedEventId',
+  'vpcEndpointId',
+  'apiVersion',
+  'sessionCredentialFromConsole',
+  'requestParameters',
+  'responseElements',
+  'additionalEventData',
+  'serviceEventDetails',
+  'insightDetails',
+  'tlsVersion',
+  'tlsCipherSuite',
+  'tlsHost',
+  'resourcesJson',
+  'identityTypeRaw',
+  'identityType', // API enum name, UNKNOWN when absent
+  'principalId',
+  'principalArn',
+  'identityKey', // the acting principal: arn, else invokedBy, else account:<id>, else principalId
+  'identityAccountId',
+  'accessKeyId',
+  'userName',
+  'invokedBy',
+  'roleArn', // sessionContext.sessionIssuer.arn
+  'sessionName', // last segment of an assumed-role arn
+  'mfaAuthenticated',
+  'sessionCreatedAt',
+  'sourceIdentity',
+  'crossAccount',
+  'rowHash', // content hash used for de-duplication and as the final keyset tiebreaker
+] as const;
+
+export type FieldName = (typeof FIELDS)[number];
+
+/** Fields holding free-form JSON text. */
+export const JSON_FIELDS = ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'] as const;
+export type JsonFieldName = (typeof JSON_FIELDS)[number];
