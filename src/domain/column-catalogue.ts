@@ -80,6 +80,7 @@ export const CLOUDTRAIL_COLUMNS: readonly Column[] = Object.freeze([
   c('vpcEndpointId'),
   c('vpcEndpointAccountId'),
   c('eventCategory'),
+  c('managementEvent'),
   c('addendum', struct(c('reason'), c('updatedFields'), c('originalRequestID'), c('originalEventID'))),
   c('sessionCredentialFromConsole'),
   c('edgeDeviceDetails', json),

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig, type ConfigFlags } from '../config/config';
+import { generateSampleLake } from '../lake/sample-generator';
+import { progressBar } from './progress';
+import { runQueryFile } from './query.command';
+import { serve } from './serve.command';
+
+const intArg = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('not a non-negative integer');
+  return n;
+};
+
+const serverOptions = (cmd: Command) =>
+  cmd
+    .option('--lake <dir>', 'lake directory (CloudTrail S3 layout); env TRAILGATE_LAKE; default: the sample lake')
+    .option('--port <n>', 'port; env PORT (default 4000)')
+    .option('--host <host>', 'bind address; env HOST (default 127.0.0.1)')
+    .option('--max-range-days <n>', 'widest query range in days; env TRAILGATE_MAX_RANGE_DAYS (default 90)')
+    .option('--engine <name>', 'query engine; env TRAILGATE_ENGINE (default duckdb)');
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('trailgate').description('GraphQL query gateway over CloudTrail archives').showHelpAfterError();
+
+  serverOptions(program.command('serve').description('serve GraphQL at http://HOST:PORT/graphql')).action(async (opts: ConfigFlags) => {
+    await serve(loadConfig(opts));
+  });
+
+  program
+    .command('sample')
+    .description('generate a deterministic sample lake in the real CloudTrail S3 layout')
+    .option('--events <n>', 'distinct events', intArg, 50_000)
+    .option('--days <n>', 'days of activity', intArg, 14)
+    .option('--accounts <n>', 'AWS accounts', intArg, 3)
+    .option('--seed <n>', 'random seed', intArg, 42)
+    .option('--end <YYYY-MM-DD>', 'first day after the activity (UTC)')
+    .option('--org-id <id>', 'write the organization-trail layout AWSLogs/o-<id>/...')
+    .requiredOption('--out <dir>', 'output directory')
+    .action(async (o: { events: number; days: number; accounts: number; seed: number; end?: string; orgId?: string; out: string }) => {
+      const bar = progressBar('Generating');
+      const summary = await generateSampleLake({ ...o, out: path.resolve(o.out) }, bar.update);
+      bar.stop();
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    });
+
+  serverOptions(
+    program
+      .command('query')
+      .description('run a GraphQL operation in-process and print the JSON result')
+      .argument('<file>', 'a .graphql file')
+      .option('--vars <json>', 'variables as a JSON object'),
+  ).action(async (file: string, opts: ConfigFlags & { vars?: string }) => {
+    process.exitCode = await runQueryFile(loadConfig(opts), file, opts.vars);
+  });
+
+  await program.parseAsync(argv);
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
+
+main(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) process.stderr.write(`trailgate: ${err.message}\n`);
+  else process.stderr.write(`trailgate: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import type { Config } from '../config/config';
+import { ensureSampleLake } from '../lake/ensure-sample-lake';
+import { openEngine } from '../server/gateway';
+import { startHttpServer } from '../server/http-server';
+import { createLogger } from '../server/logger';
+import { exampleQuery } from './example-query';
+import { progressBar } from './progress';
+
+/** Resolves the lake to serve: the configured one, or the sample lake (generated on first use). */
+export async function resolveLake(config: Config): Promise<string> {
+  if (config.lake) return config.lake;
+  const bar = progressBar('Generating the sample lake');
+  const { created } = await ensureSampleLake(config.sampleLakeDir, bar.update);
+  bar.stop();
+  if (created) process.stderr.write(`Sample lake written to ${config.sampleLakeDir}\n`);
+  return config.sampleLakeDir;
+}
+
+export async function serve(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const lake = await resolveLake(config);
+  const engine = await openEngine(config, lake, logger);
+  const server = await startHttpServer(config, engine, logger);
+  process.stdout.write(`trailgate is serving ${lake} (${engine.name}) at ${server.url}\n`);
+  engine
+    .lakeInfo()
+    .then((info) => process.stdout.write(`Try:\n  ${exampleQuery(server.url, info.lastDay)}\n`))
+    .catch((err) => logger.error({ err }, 'lake census failed'));
+  const stop = async () => {
+    process.stderr.write('Shutting down...\n');
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

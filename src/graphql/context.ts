@@ -1,0 +1,21 @@
+import type { IdentityLoaders } from '../loaders/identity-loaders';
+import type { EventService } from '../services/event.service';
+import type { IdentityService } from '../services/identity.service';
+import type { LakeService } from '../services/lake.service';
+import type { QueryRunner } from '../services/query-runner';
+import type { StatsService } from '../services/stats.service';
+
+export interface Services {
+  readonly events: EventService;
+  readonly stats: StatsService;
+  readonly identities: IdentityService;
+  readonly lake: LakeService;
+}
+
+/** Per-request context: the request id, a query runner (cost facts), loaders, the services. */
+export interface GraphQLContext {
+  readonly requestId: string;
+  readonly runner: QueryRunner;
+  readonly loaders: IdentityLoaders;
+  readonly services: Services;
+}

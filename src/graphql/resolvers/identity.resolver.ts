@@ -1,0 +1,56 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { IdentityNode } from '../../services/identity.service';
+import type { GraphQLContext } from '../context';
+import { EventFilter } from '../inputs/event-filter.input';
+import { filterSpec, rangeSpec } from '../inputs/filter-spec';
+import { TimeRange } from '../inputs/time-range.input';
+import { EventConnection } from '../types/event-connection.type';
+import { CountedValue, Identity, IdentityConnection } from '../types/identity.type';
+
+@Resolver(() => Identity)
+export class IdentityResolver {
+  @Query(() => IdentityConnection, { description: 'Principals active under a filter, most active first.' })
+  identities(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('filter', () => EventFilter) filter: EventFilter,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    return ctx.services.identities.list(ctx.runner, filterSpec(filter), { first, after });
+  }
+
+  @Query(() => Identity, { nullable: true, description: 'One principal (see Identity.arn) over a range.' })
+  identity(@Ctx() ctx: GraphQLContext, @Arg('arn') arn: string, @Arg('range', () => TimeRange) range: TimeRange) {
+    return ctx.services.identities.get(ctx.loaders, arn, rangeSpec(range));
+  }
+
+  @FieldResolver(() => [CountedValue], { description: 'Most used source addresses.' })
+  sourceIps(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 10 }) first: number) {
+    return ctx.services.identities.counted(ctx.loaders, id, 'sourceIps', first);
+  }
+
+  @FieldResolver(() => [CountedValue], { description: 'Most used user agents.' })
+  userAgents(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 10 }) first: number) {
+    return ctx.services.identities.counted(ctx.loaders, id, 'userAgents', first);
+  }
+
+  @FieldResolver(() => [CountedValue], { description: 'Most called event names.' })
+  topEvents(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 10 }) first: number) {
+    return ctx.services.identities.counted(ctx.loaders, id, 'topEvents', first);
+  }
+
+  @FieldResolver(() => [String], { description: 'Regions the principal acted in, sorted.' })
+  regions(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.identities.regions(ctx.loaders, id);
+  }
+
+  @FieldResolver(() => EventConnection, { description: "The principal's events, newest first." })
+  events(
+    @Root() id: IdentityNode,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ) {
+    return ctx.services.identities.eventsOf(ctx.runner, ctx.loaders, id, { first, after });
+  }
+}

@@ -1,0 +1,43 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import { badInput } from '../domain/trailgate-error';
+
+/**
+ * Opaque, checked cursors. A cursor carries a keyset position, the fingerprint of the query it
+ * was minted for (filter, order, and later the principal's scope) and an HMAC, so a cursor from
+ * another query, an edited cursor or garbage is a BAD_USER_INPUT, never a wrong page.
+ */
+export class CursorCodec {
+  constructor(private readonly secret: string) {}
+
+  static fingerprint(...parts: unknown[]): string {
+    return createHash('sha256').update(stringify(parts) ?? '').digest('base64url').slice(0, 22);
+  }
+
+  encode(kind: string, fingerprint: string, position: unknown): string {
+    const body = Buffer.from(JSON.stringify({ v: 1, k: kind, f: fingerprint, p: position })).toString('base64url');
+    return `${body}.${this.mac(body)}`;
+  }
+
+  decode<T>(cursor: string, kind: string, fingerprint: string, check: (p: unknown) => p is T): T {
+    const fail = () => badInput('Invalid cursor: it is malformed or belongs to a different query.');
+    if (typeof cursor !== 'string' || cursor.length > 2048) throw fail();
+    const [body, mac] = cursor.split('.');
+    if (!body || !mac) throw fail();
+    const want = Buffer.from(this.mac(body));
+    const got = Buffer.from(mac);
+    if (want.length !== got.length || !timingSafeEqual(want, got)) throw fail();
+    let parsed: { v?: unknown; k?: unknown; f?: unknown; p?: unknown };
+    try {
+      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      throw fail();
+    }
+    if (parsed.v !== 1 || parsed.k !== kind || parsed.f !== fingerprint || !check(parsed.p)) throw fail();
+    return parsed.p;
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 27);
+  }
+}

@@ -1,0 +1,48 @@
+import { dimensionExpr, type GroupKeySpec } from './dimensions';
+import type { EventFilterSpec } from './event-filter';
+import { filterPredicate } from './filter-predicate';
+import type { EventSelect, OrderItem, PartitionPlan, SelectItem, TimeUnit } from './ir';
+import { agg, asc, bucket, count, desc, field, isTrue, item, ref, select, totalCount } from './ir-builders';
+
+export type StatsOrder = 'COUNT_DESC' | 'COUNT_ASC' | 'KEYS_ASC' | 'BUCKET_ASC';
+
+export interface StatsSpec {
+  readonly groupBy: readonly GroupKeySpec[];
+  readonly interval: TimeUnit | null;
+  readonly first: number;
+  readonly order: StatsOrder;
+}
+
+export const keyAlias = (i: number) => `k${i}`;
+
+/** Counts per group (and time bucket), with error count, first/last seen and the grand total. */
+export function statsQuery(filter: EventFilterSpec, plan: PartitionPlan, spec: StatsSpec): EventSelect {
+  const keys = spec.groupBy.map((g, i) => item(keyAlias(i), dimensionExpr(g)));
+  const bucketItem = spec.interval ? [item('bucket', bucket(spec.interval, field('eventTime')))] : [];
+  const items: SelectItem[] = [
+    ...keys,
+    ...bucketItem,
+    item('event_count', count()),
+    item('error_count', count(isTrue(field('isError')))),
+    item('first_seen', agg('min', field('eventTime'))),
+    item('last_seen', agg('max', field('eventTime'))),
+    item('total_events', totalCount()),
+  ];
+  const keyOrder = keys.map((k) => asc(ref(k.alias)));
+  const bucketOrder = spec.interval ? [asc(ref('bucket'))] : [];
+  const n = ref('event_count');
+  const orderBy: Record<StatsOrder, OrderItem[]> = {
+    COUNT_DESC: [desc(n), ...keyOrder, ...bucketOrder],
+    COUNT_ASC: [asc(n), ...keyOrder, ...bucketOrder],
+    KEYS_ASC: [...keyOrder, ...bucketOrder],
+    BUCKET_ASC: [...bucketOrder, desc(n), ...keyOrder],
+  };
+  return select({
+    plan,
+    where: filterPredicate(filter),
+    select: items,
+    groupBy: [...keys.map((k) => k.expr), ...bucketItem.map((b) => b.expr)],
+    orderBy: orderBy[spec.order],
+    limit: spec.first,
+  });
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { Engine } from '../engines/engine';
+import { DuckDbEngine } from '../engines/duckdb/duckdb-engine';
+import { buildTrailgateSchema } from '../graphql/build-schema';
+import type { GraphQLContext, Services } from '../graphql/context';
+import { createIdentityLoaders } from '../loaders/identity-loaders';
+import { CursorCodec } from '../mapping/cursor';
+import { EventService } from '../services/event.service';
+import { IdentityService } from '../services/identity.service';
+import { LakeService } from '../services/lake.service';
+import { DEFAULT_LIMITS, type QueryLimits } from '../services/limits';
+import { QueryRunner } from '../services/query-runner';
+import { StatsService } from '../services/stats.service';
+import { formatError } from './error-formatter';
+import { trailgatePlugin } from './trailgate-plugin';
+
+/** The composition root: engine, services, schema and Apollo server, without HTTP. */
+export interface Gateway {
+  readonly apollo: ApolloServer<GraphQLContext>;
+  readonly engine: Engine;
+  readonly limits: QueryLimits;
+  context(requestId?: string, signal?: AbortSignal): GraphQLContext;
+  close(): Promise<void>;
+}
+
+export async function openEngine(config: Config, lakeDir: string, logger: Logger): Promise<Engine> {
+  return DuckDbEngine.open({
+    lakeDir,
+    ...config.duckdb,
+    queryTimeoutMs: config.queryTimeoutMs,
+    inventoryTtlMs: config.inventoryTtlMs,
+    logger,
+  });
+}
+
+export async function createGateway(
+  config: Config,
+  engine: Engine,
+  logger: Logger,
+  extraPlugins: ApolloServerPlugin<GraphQLContext>[] = [],
+): Promise<Gateway> {
+  const limits: QueryLimits = { ...DEFAULT_LIMITS, maxRangeDays: config.maxRangeDays };
+  const cursors = new CursorCodec(config.cursorSecret);
+  const events = new EventService(limits, cursors);
+  const services: Services = {
+    events,
+    stats: new StatsService(limits),
+    identities: new IdentityService(limits, cursors, events),
+    lake: new LakeService(),
+  };
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildTrailgateSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [trailgatePlugin(logger, engine.name), ...extraPlugins],
+  });
+  await apollo.start();
+  const context = (requestId: string = randomUUID(), signal?: AbortSignal): GraphQLContext => {
+    const runner = new QueryRunner(engine, requestId, signal);
+    return { requestId, runner, loaders: createIdentityLoaders(runner, limits), services };
+  };
+  return {
+    apollo,
+    engine,
+    limits,
+    context,
+    async close() {
+      await apollo.stop();
+      await engine.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import pino from 'pino';
+import { loadConfig } from '../../src/config/config';
+import type { Engine } from '../../src/engines/engine';
+import { createGateway, openEngine, type Gateway } from '../../src/server/gateway';
+
+export interface TestResult {
+  data?: Record<string, any> | null;
+  errors?: ReadonlyArray<{ message: string; extensions?: Record<string, any>; path?: readonly (string | number)[] }>;
+  extensions?: Record<string, any>;
+}
+
+export interface Harness {
+  readonly gateway: Gateway;
+  readonly engine: Engine;
+  exec(query: string, variables?: Record<string, unknown>): Promise<TestResult>;
+  close(): Promise<void>;
+}
+
+export const silentLogger = () => pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** An in-process gateway over a lake directory (no HTTP), as the CLI's `query` runs it. */
+export async function openHarness(lakeDir: string, env: Record<string, string> = {}, engine?: Engine): Promise<Harness> {
+  const config = loadConfig({ lake: lakeDir }, { TRAILGATE_MAX_RANGE_DAYS: '36500', TRAILGATE_DUCKDB_THREADS: '2', ...env });
+  const logger = silentLogger();
+  const eng = engine ?? (await openEngine(config, lakeDir, logger));
+  const gateway = await createGateway(config, eng, logger);
+  return {
+    gateway,
+    engine: eng,
+    async exec(query, variables) {
+      const res = await gateway.apollo.executeOperation({ query, variables }, { contextValue: gateway.context() });
+      if (res.body.kind !== 'single') throw new Error('unexpected incremental result');
+      return res.body.singleResult as TestResult;
+    },
+    close: () => gateway.close(),
+  };
+}
