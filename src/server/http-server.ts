@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { Engine } from '../engines/engine';
@@ -18,7 +18,8 @@ export interface HttpServer {
 export async function startHttpServer(config: Config, engine: Engine, logger: Logger): Promise<HttpServer> {
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request lines are logged by the GraphQL layer with the request id, not per HTTP hit.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     requestTimeout: 120_000,

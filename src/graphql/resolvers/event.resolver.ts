@@ -16,11 +16,11 @@ export class EventResolver {
   events(
     @Ctx() ctx: GraphQLContext,
     @Arg('filter', () => EventFilter) filter: EventFilter,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('order', () => EventOrder, { defaultValue: 'NEWEST_FIRST' }) order: EventOrderName,
+    @Arg('order', () => EventOrder, { nullable: true, defaultValue: 'NEWEST_FIRST' }) order: EventOrderName | null,
   ) {
-    return ctx.services.events.list(ctx.runner, filterSpec(filter), { first, after, order });
+    return ctx.services.events.list(ctx.runner, filterSpec(filter), { first: first ?? 50, after, order: order ?? 'NEWEST_FIRST' });
   }
 
   @Query(() => Event, { nullable: true, description: 'One event by eventId within a range.' })

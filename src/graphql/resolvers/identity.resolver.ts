@@ -13,10 +13,10 @@ export class IdentityResolver {
   identities(
     @Ctx() ctx: GraphQLContext,
     @Arg('filter', () => EventFilter) filter: EventFilter,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    return ctx.services.identities.list(ctx.runner, filterSpec(filter), { first, after });
+    return ctx.services.identities.list(ctx.runner, filterSpec(filter), { first: first ?? 50, after });
   }
 
   @Query(() => Identity, { nullable: true, description: 'One principal (see Identity.arn) over a range.' })
@@ -25,18 +25,18 @@ export class IdentityResolver {
   }
 
   @FieldResolver(() => [CountedValue], { description: 'Most used source addresses.' })
-  sourceIps(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 10 }) first: number) {
-    return ctx.services.identities.counted(ctx.loaders, id, 'sourceIps', first);
+  sourceIps(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null) {
+    return ctx.services.identities.counted(ctx.loaders, id, 'sourceIps', first ?? 10);
   }
 
   @FieldResolver(() => [CountedValue], { description: 'Most used user agents.' })
-  userAgents(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 10 }) first: number) {
-    return ctx.services.identities.counted(ctx.loaders, id, 'userAgents', first);
+  userAgents(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null) {
+    return ctx.services.identities.counted(ctx.loaders, id, 'userAgents', first ?? 10);
   }
 
   @FieldResolver(() => [CountedValue], { description: 'Most called event names.' })
-  topEvents(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 10 }) first: number) {
-    return ctx.services.identities.counted(ctx.loaders, id, 'topEvents', first);
+  topEvents(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null) {
+    return ctx.services.identities.counted(ctx.loaders, id, 'topEvents', first ?? 10);
   }
 
   @FieldResolver(() => [String], { description: 'Regions the principal acted in, sorted.' })
@@ -48,9 +48,9 @@ export class IdentityResolver {
   events(
     @Root() id: IdentityNode,
     @Ctx() ctx: GraphQLContext,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ) {
-    return ctx.services.identities.eventsOf(ctx.runner, ctx.loaders, id, { first, after });
+    return ctx.services.identities.eventsOf(ctx.runner, ctx.loaders, id, { first: first ?? 50, after });
   }
 }

@@ -19,16 +19,16 @@ export class StatsResolver {
     @Arg('filter', () => EventFilter) filter: EventFilter,
     @Arg('groupBy', () => [GroupKey]) groupBy: GroupKey[],
     @Arg('interval', () => TimeBucket, { nullable: true }) interval: TimeUnit | null,
-    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
-    @Arg('order', () => StatsOrder, { defaultValue: 'COUNT_DESC' }) order: StatsOrderName,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number | null,
+    @Arg('order', () => StatsOrder, { nullable: true, defaultValue: 'COUNT_DESC' }) order: StatsOrderName | null,
   ) {
     if (groupBy.length > MAX_GROUP_KEYS) throw badInput(`groupBy takes at most ${MAX_GROUP_KEYS} keys.`);
     if (order === 'BUCKET_ASC' && !interval) throw badInput('order BUCKET_ASC needs an interval.');
     return ctx.services.stats.stats(ctx.runner, filterSpec(filter), {
       groupBy: groupBy.map(groupKeySpec),
       interval: interval ?? null,
-      first,
-      order,
+      first: first ?? 100,
+      order: order ?? 'COUNT_DESC',
     });
   }
 }
