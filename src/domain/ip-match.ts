@@ -28,8 +28,9 @@ export function parseIpMatch(text: string): IpMatch | null {
       addr = ipaddr.parse(s);
       prefix = addr.kind() === 'ipv4' ? 32 : 128;
     }
-    // ipaddr.isValid accepts shorthand like "10.1" (classful); only accept four-part IPv4.
-    if (addr.kind() === 'ipv4' && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s)) return null;
+    // ipaddr.js accepts classful shorthand ("10.1") and reads leading zeros as octal ("010" = 8);
+    // only plain dotted-decimal IPv4 is taken, as engines parse it.
+    if (addr.kind() === 'ipv4' && !/^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}(\/\d{1,2})?$/.test(s)) return null;
     const bytes = addr.toByteArray();
     const lo = bytes.map((b, i) => b & maskByte(prefix, i));
     const hi = bytes.map((b, i) => (b & maskByte(prefix, i)) | (~maskByte(prefix, i) & 0xff));

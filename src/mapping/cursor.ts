@@ -22,7 +22,9 @@ export class CursorCodec {
   decode<T>(cursor: string, kind: string, fingerprint: string, check: (p: unknown) => p is T): T {
     const fail = () => badInput('Invalid cursor: it is malformed or belongs to a different query.');
     if (typeof cursor !== 'string' || cursor.length > 2048) throw fail();
-    const [body, mac] = cursor.split('.');
+    const parts = cursor.split('.');
+    if (parts.length !== 2) throw fail();
+    const [body, mac] = parts;
     if (!body || !mac) throw fail();
     const want = Buffer.from(this.mac(body));
     const got = Buffer.from(mac);

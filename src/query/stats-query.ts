@@ -2,7 +2,7 @@ import { dimensionExpr, type GroupKeySpec } from './dimensions';
 import type { EventFilterSpec } from './event-filter';
 import { filterPredicate } from './filter-predicate';
 import type { EventSelect, OrderItem, PartitionPlan, SelectItem, TimeUnit } from './ir';
-import { agg, asc, bucket, count, desc, field, isTrue, item, ref, select, totalCount } from './ir-builders';
+import { agg, asc, bucket, cmp, count, desc, field, isTrue, item, lit, ref, select, totalCount } from './ir-builders';
 
 export type StatsOrder = 'COUNT_DESC' | 'COUNT_ASC' | 'KEYS_ASC' | 'BUCKET_ASC';
 
@@ -42,6 +42,8 @@ export function statsQuery(filter: EventFilterSpec, plan: PartitionPlan, spec: S
     where: filterPredicate(filter),
     select: items,
     groupBy: [...keys.map((k) => k.expr), ...bucketItem.map((b) => b.expr)],
+    // Without group keys an aggregate returns one row even over nothing; no events means no rows.
+    having: keys.length === 0 && !spec.interval ? cmp('>', count(), lit(0)) : null,
     orderBy: orderBy[spec.order],
     limit: spec.first,
   });
