@@ -1,7 +1,7 @@
 import type { LiteralValue, PartitionPlan } from '../query/ir';
 import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql } from './compiled-sql';
-import { DUCKDB_RECORD_TYPE } from './duckdb-struct-type';
+import { recordStructure } from './duckdb-struct-type';
 import { jsonPath } from './json-path';
 import { encodeString } from './literal-encoder';
 import { SqlCompiler } from './sql-compiler';
@@ -13,7 +13,12 @@ export interface DuckDbSourceBinding {
   readonly maxObjectBytes: number;
 }
 
-/** DuckDB dialect: values are bound parameters; the source is read_json over the planned files. */
+/**
+ * DuckDB dialect: values are bound parameters; the source is read_json over the planned files.
+ * Each record is read as JSON text (cheap: no per-field parsing) and json_transform extracts only
+ * the columns the statement uses; the record text itself is the duplicate key (a re-delivered
+ * record is the same record).
+ */
 export class DuckDbCompiler extends SqlCompiler {
   readonly dialect = 'duckdb' as const;
 
@@ -21,45 +26,54 @@ export class DuckDbCompiler extends SqlCompiler {
     super();
   }
 
-  protected sourceRelation(_plan: PartitionPlan): string {
-    const type = encodeString(`${DUCKDB_RECORD_TYPE}[]`);
-    if (this.binding.files.length === 0) {
-      return `(SELECT unnest(r), CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS ${DUCKDB_RECORD_TYPE}) AS r) AS x WHERE FALSE) AS src`;
-    }
-    const files = this.bind({ type: 'VARCHAR[]', value: this.binding.files });
-    const max = Math.trunc(this.binding.maxObjectBytes);
+  private filesParam = '';
+
+  /** The file list is always parameter $1. */
+  protected override prologue(): void {
+    this.filesParam = this.binding.files.length ? this.bind({ type: 'VARCHAR[]', value: this.binding.files }) : '';
+  }
+
+  private readJson(): string {
+    const files = this.filesParam || this.bind({ type: 'VARCHAR[]', value: this.binding.files });
     return (
-      `(SELECT unnest(r), filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json(${files}, ` +
-      `columns = {'Records': ${type}}, format = 'auto', filename = true, ignore_errors = true, maximum_object_size = ${max})) AS x) AS src`
+      `read_json(${files}, columns = {'Records': 'JSON[]'}, format = 'auto', filename = true, ignore_errors = true, ` +
+      `maximum_object_size = ${Math.trunc(this.binding.maxObjectBytes)})`
+    );
+  }
+
+  protected sourceRelation(_plan: PartitionPlan, columns: ReadonlySet<string>): string {
+    const shape = encodeString(recordStructure(columns));
+    if (this.binding.files.length === 0) {
+      return `(SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS JSON) AS r) AS x WHERE FALSE) AS src`;
+    }
+    return (
+      `(SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, filename AS tg_file ` +
+      `FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x) AS src`
     );
   }
 
   /**
    * Per-file census of the bound files: records, rejected records by reason, and whether the
-   * file held a `Records` array at all. It runs the same parsing and validity rules as queries.
+   * file held a `Records` array at all. It applies the same parsing and validity rules as queries.
    */
   compileCensus(): CompiledSql {
     if (this.binding.files.length === 0) throw new Error('census needs files');
-    const type = `${DUCKDB_RECORD_TYPE}[]`;
-    const files = this.bind({ type: 'VARCHAR[]', value: this.binding.files });
-    const max = Math.trunc(this.binding.maxObjectBytes);
+    this.filesParam = '';
     const counted = 'NOT tg_placeholder';
     const nullCount = (what: string) => `count(*) FILTER (WHERE ${counted} AND ${what} IS NULL)`;
-    const sql =
-      `WITH f AS (\n  SELECT filename AS tg_file, Records IS NULL AS tg_norec, ` +
-      `unnest(CASE WHEN coalesce(len(Records), 0) = 0 THEN CAST([NULL] AS ${type}) ELSE Records END) AS r\n` +
-      `  FROM read_json(${files}, columns = {'Records': ${encodeString(type)}}, format = 'auto', filename = true, ` +
-      `ignore_errors = true, maximum_object_size = ${max})\n),\n` +
-      `src AS (SELECT tg_file, tg_norec, r IS NULL AS tg_placeholder, unnest(r) FROM f),\n` +
-      `ev AS (SELECT src.*, ${this.parseTime('src.eventtime')} AS tg_time, CAST(NULL AS VARCHAR) AS tg_hash, ` +
-      `CAST(NULL AS VARCHAR) AS tg_account FROM src)\n` +
-      `SELECT tg_file AS file, bool_or(tg_norec) AS no_records, count(*) FILTER (WHERE ${counted}) AS records, ` +
-      `count(*) FILTER (WHERE ${counted} AND NOT ${this.pred(VALID_RECORD)}) AS rejected, ` +
-      `${nullCount('eventtime')} AS no_time, ` +
-      `count(*) FILTER (WHERE ${counted} AND eventtime IS NOT NULL AND tg_time IS NULL) AS bad_time, ` +
+    const measures =
+      `count(*) FILTER (WHERE ${counted}) AS records, count(*) FILTER (WHERE ${counted} AND NOT ${this.pred(VALID_RECORD)}) AS rejected, ` +
+      `${nullCount(this.col('eventtime'))} AS no_time, count(*) FILTER (WHERE ${counted} AND eventtime IS NOT NULL AND tg_time IS NULL) AS bad_time, ` +
       `${nullCount(this.field('eventSource'))} AS no_source, ${nullCount(this.field('eventName'))} AS no_name, ` +
-      `${nullCount(this.field('awsRegion'))} AS no_region, min(tg_time) AS first_time, max(tg_time) AS last_time\n` +
-      `FROM ev GROUP BY tg_file`;
+      `${nullCount(this.field('awsRegion'))} AS no_region`;
+    const shape = encodeString(recordStructure(this.usedColumns()));
+    const sql =
+      // A file without records still yields one (placeholder) row, so it shows up in the census.
+      `WITH f AS (\n  SELECT filename AS tg_file, Records IS NULL AS tg_norec, coalesce(len(Records), 0) = 0 AS tg_placeholder, ` +
+      `unnest(CASE WHEN coalesce(len(Records), 0) = 0 THEN [CAST(NULL AS JSON)] ELSE Records END) AS r\n  FROM ${this.readJson()}\n),\n` +
+      `src AS (SELECT tg_file, tg_norec, tg_placeholder, unnest(json_transform(r, ${shape})) FROM f),\n` +
+      `ev AS (SELECT src.*, ${this.parseTime('src.eventtime')} AS tg_time FROM src)\n` +
+      `SELECT tg_file AS file, bool_or(tg_norec) AS no_records, ${measures}\nFROM ev GROUP BY tg_file`;
     return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
   }
 
@@ -106,8 +120,9 @@ export class DuckDbCompiler extends SqlCompiler {
     return `CAST(to_json(${complex}) AS VARCHAR)`;
   }
 
-  rowHash(columns: readonly string[]): string {
-    return `CAST(hash(${columns.join(', ')}) AS VARCHAR)`;
+  /** The record's own text: byte-identical re-deliveries collapse, distinct records never do. */
+  rowHash(_columns: readonly string[]): string {
+    return `CAST(hash(src.tg_raw) AS VARCHAR)`;
   }
 
   dayOfWeek(ts: string): string {
@@ -123,9 +138,10 @@ export class DuckDbCompiler extends SqlCompiler {
   }
 
   anyResourceArn(arnList: string): string {
+    const resources = this.col('resources');
     return (
-      `(list_has_any(list_transform(resources, lambda x: x.arn), ${arnList}) OR ` +
-      `list_has_any(list_transform(resources, lambda x: x.arnprefix), ${arnList}))`
+      `(list_has_any(list_transform(${resources}, lambda x: x.arn), ${arnList}) OR ` +
+      `list_has_any(list_transform(${resources}, lambda x: x.arnprefix), ${arnList}))`
     );
   }
 }

@@ -2,23 +2,29 @@ import { CLOUDTRAIL_COLUMNS, type ColumnType } from '../domain/column-catalogue'
 import { assertNever } from '../query/ir';
 
 /**
- * The DuckDB type read_json parses each record into, built from the column catalogue. Struct
- * field names are the record's JSON keys (DuckDB resolves later references case-insensitively,
- * so `useridentity.arn` reads the `arn` key). JSON members keep their text.
+ * What DuckDB's json_transform turns a record into, built from the column catalogue: only the
+ * top-level columns a statement reads. Keys are the record's JSON keys (DuckDB resolves later
+ * references such as `useridentity.arn` case-insensitively). JSON members keep their text.
  */
-function duckType(t: ColumnType): string {
+type Structure = string | Structure[] | { [key: string]: Structure };
+
+function structure(t: ColumnType): Structure {
   switch (t.kind) {
     case 'string':
       return 'VARCHAR';
     case 'json':
       return 'JSON';
     case 'struct':
-      return `STRUCT(${t.fields.map((f) => `"${f.key}" ${duckType(f.type)}`).join(', ')})`;
+      return Object.fromEntries(t.fields.map((f) => [f.key, structure(f.type)]));
     case 'array':
-      return `${duckType(t.of)}[]`;
+      return [structure(t.of)];
     default:
       return assertNever(t, 'column type');
   }
 }
 
-export const DUCKDB_RECORD_TYPE = duckType({ kind: 'struct', fields: CLOUDTRAIL_COLUMNS });
+/** json_transform structure of the named top-level columns (all of them when `names` is null). */
+export function recordStructure(names: ReadonlySet<string> | null): string {
+  const cols = CLOUDTRAIL_COLUMNS.filter((c) => names === null || names.has(c.name));
+  return JSON.stringify(Object.fromEntries(cols.map((c) => [c.key, structure(c.type)])));
+}

@@ -1,4 +1,4 @@
-import { CLOUDTRAIL_COLUMNS } from '../domain/column-catalogue';
+import { catalogueColumn, CLOUDTRAIL_COLUMNS } from '../domain/column-catalogue';
 import type { FieldName } from '../query/fields';
 import { assertNever, type EventSelect, type Expr, type LiteralValue, type OrderItem, type PartitionPlan, type Pred, type Query, type TimeUnit, type TopPerGroup } from '../query/ir';
 import { VALID_RECORD } from '../query/valid-record';
@@ -20,16 +20,33 @@ import { encodeString } from './literal-encoder';
 export abstract class SqlCompiler {
   abstract readonly dialect: SqlDialectName;
   private params: SqlParam[] = [];
+  private columns = new Set<string>();
 
   compile(query: Query): CompiledSql {
     this.params = [];
-    const sql = this.query(query);
+    this.columns = new Set();
+    this.prologue();
+    const body = this.query(query);
+    // The source is rendered last: by then every catalogue column the statement reads is known,
+    // so a dialect can read only those.
+    const root = query.kind === 'select' ? query : query.inner;
+    const sql = body.replace(SOURCE, () => this.sourceRelation(root.plan, this.columns));
     return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.params]) });
   }
 
+  /** A catalogue column path as SQL (identifiers come only from the catalogue); records its use. */
+  col(path: string): string {
+    catalogueColumn(path);
+    this.columns.add(path.split('.')[0]);
+    return path;
+  }
+
   // ---- dialect hooks -------------------------------------------------------------------------
-  /** FROM-clause relation exposing the catalogue columns, aliased `src`. */
-  protected abstract sourceRelation(plan: PartitionPlan): string;
+  /** Runs before rendering (a dialect may bind its source's parameters first). */
+  protected prologue(): void {}
+
+  /** FROM-clause relation exposing (at least) the given top-level catalogue columns, aliased `src`. */
+  protected abstract sourceRelation(plan: PartitionPlan, columns: ReadonlySet<string>): string;
   /** Partition pruning predicate over `src`, or null when the source is already pruned. */
   protected abstract partitionPredicate(plan: PartitionPlan): string | null;
   /** The account of the partition a row was read from. */
@@ -50,6 +67,11 @@ export abstract class SqlCompiler {
   /** Constants chosen by code (not by clients) use the audited encoder in every dialect. */
   constant(s: string): string {
     return encodeString(s);
+  }
+
+  /** Top-level catalogue columns referenced since the last compile. */
+  protected usedColumns(): ReadonlySet<string> {
+    return this.columns;
   }
 
   /** Parameters bound since the last compile (for statements a dialect builds itself). */
@@ -79,14 +101,14 @@ export abstract class SqlCompiler {
   private ctes(q: EventSelect): string {
     const prune = this.partitionPredicate(q.plan);
     const ev =
-      `ev AS (\n  SELECT src.*, ${this.parseTime('src.eventtime')} AS tg_time, ` +
-      `coalesce(nullif(src.recipientaccountid, ''), ${this.partitionAccount()}) AS tg_account, ` +
-      `${this.rowHash(DEDUP_COLUMNS.map((c) => `src.${c}`))} AS tg_hash\n  FROM ${this.sourceRelation(q.plan)}` +
+      `ev AS (\n  SELECT src.*, ${this.parseTime(`src.${this.col('eventtime')}`)} AS tg_time, ` +
+      `coalesce(nullif(src.${this.col('recipientaccountid')}, ''), ${this.partitionAccount()}) AS tg_account, ` +
+      `${this.rowHash(DEDUP_COLUMNS.map((c) => `src.${c}`))} AS tg_hash\n  FROM ${SOURCE}` +
       (prune ? `\n  WHERE ${prune}` : '') +
       '\n)';
     const valid = this.pred(VALID_RECORD);
     const dd =
-      `dd AS (\n  SELECT * FROM (\n    SELECT ev.*, row_number() OVER (PARTITION BY ev.eventid, ev.tg_hash) AS tg_rn\n` +
+      `dd AS (\n  SELECT * FROM (\n    SELECT ev.*, row_number() OVER (PARTITION BY ev.${this.col('eventid')}, ev.tg_hash) AS tg_rn\n` +
       `    FROM ev\n    WHERE ${valid}${q.where.kind === 'true' ? '' : ` AND ${this.pred(q.where)}`}\n  ) AS d WHERE tg_rn = 1\n)`;
     return `WITH ${ev},\n${dd}`;
   }
@@ -205,6 +227,9 @@ export abstract class SqlCompiler {
     }
   }
 }
+
+/** Stands for the source relation until the statement's columns are known (NUL never occurs in SQL we emit). */
+const SOURCE = '\u0000source\u0000';
 
 const UNIT = { MINUTE: 'minute', HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month' } as const satisfies Record<TimeUnit, string>;
 

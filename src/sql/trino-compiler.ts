@@ -1,20 +1,32 @@
 import type { LiteralValue, PartitionPlan } from '../query/ir';
+import { badInput } from '../domain/trailgate-error';
+import { addDays } from '../domain/utc-day';
 import { jsonPath } from './json-path';
 import { encodeLiteral, encodeString } from './literal-encoder';
 import { SqlCompiler } from './sql-compiler';
 
 /**
+ * The delivery-day partition(s) of a table. `date`: one column holding the day as text
+ * (`kind` may be omitted; partition projection's `date` type, e.g. `timestamp` = 'yyyy/MM/dd').
+ * `ymd`: manual Hive partitions year/month/day holding zero-padded text ('2024', '03', '01').
+ */
+export type TrinoDaySpec =
+  | { readonly kind?: 'date'; readonly column: string; readonly format: 'yyyy/MM/dd' | 'yyyy-MM-dd' }
+  | { readonly kind: 'ymd'; readonly year: string; readonly month: string; readonly day: string };
+
+/**
  * How a Glue/Hive table lays out the lake's partitions. `account` is a partition column for
- * organization trails, or a constant for a single-account table.
+ * organization trails, or a constant for a single-account table. An `injected` account column
+ * (partition projection type `injected`) only works when every query names its accounts.
  */
 export interface TrinoTableBinding {
   readonly catalog?: string;
   readonly database: string;
   readonly table: string;
-  readonly account: { readonly column: string } | { readonly constant: string } | null;
+  readonly account: { readonly column: string; readonly injected?: boolean } | { readonly constant: string } | null;
   readonly regionColumn: string | null;
-  /** delivery-day partition column and its text format */
-  readonly day: { readonly column: string; readonly format: 'yyyy/MM/dd' | 'yyyy-MM-dd' } | null;
+  /** delivery-day partitioning */
+  readonly day: TrinoDaySpec | null;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -39,12 +51,12 @@ export class TrinoCompiler extends SqlCompiler {
   protected partitionPredicate(plan: PartitionPlan): string | null {
     const b = this.binding;
     const parts: string[] = [];
-    if (b.day) {
-      const fmt = (d: string) => (b.day!.format === 'yyyy/MM/dd' ? d.replace(/-/g, '/') : d);
-      parts.push(`src.${ident(b.day.column)} BETWEEN ${encodeString(fmt(plan.firstDay))} AND ${encodeString(fmt(plan.lastDay))}`);
-    }
-    if (plan.accounts && b.account && 'column' in b.account) {
-      parts.push(`src.${ident(b.account.column)} IN (${plan.accounts.map(encodeString).join(', ')})`);
+    if (b.day) parts.push(dayPredicate(b.day, plan));
+    if (b.account && 'column' in b.account) {
+      if (plan.accounts) parts.push(`src.${ident(b.account.column)} IN (${plan.accounts.map(encodeString).join(', ')})`);
+      // Athena fails such a query with CONSTRAINT_VIOLATION; services check first, this is the backstop.
+      // https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html
+      else if (b.account.injected) throw badInput('this table needs the accounts to read: filter on accounts');
     }
     if (plan.regions && b.regionColumn) {
       parts.push(`src.${ident(b.regionColumn)} IN (${plan.regions.map(encodeString).join(', ')})`);
@@ -106,4 +118,31 @@ export class TrinoCompiler extends SqlCompiler {
   anyResourceArn(arnList: string): string {
     return `any_match(resources, x -> contains(${arnList}, x.arn) OR contains(${arnList}, x.arnprefix))`;
   }
+}
+
+/** Pruning on the delivery days [plan.firstDay, plan.lastDay]. */
+function dayPredicate(day: TrinoDaySpec, plan: PartitionPlan): string {
+  if (day.kind === 'ymd') {
+    // One term per calendar month: (year = 'YYYY' AND month = 'MM' AND day BETWEEN 'DD' AND 'DD').
+    const terms = monthSpans(plan.firstDay, plan.lastDay).map(
+      ([first, last]) =>
+        `(src.${ident(day.year)} = ${encodeString(first.slice(0, 4))} AND src.${ident(day.month)} = ${encodeString(first.slice(5, 7))} ` +
+        `AND src.${ident(day.day)} BETWEEN ${encodeString(first.slice(8))} AND ${encodeString(last.slice(8))})`,
+    );
+    return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
+  }
+  const fmt = (d: string) => (day.format === 'yyyy/MM/dd' ? d.replace(/-/g, '/') : d);
+  return `src.${ident(day.column)} BETWEEN ${encodeString(fmt(plan.firstDay))} AND ${encodeString(fmt(plan.lastDay))}`;
+}
+
+/** [first, last] YYYY-MM-DD days of each calendar month that [firstDay, lastDay] touches. */
+function monthSpans(firstDay: string, lastDay: string): Array<[string, string]> {
+  const spans: Array<[string, string]> = [];
+  for (let d = firstDay; d <= lastDay; ) {
+    const monthEnd = new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const last = monthEnd < lastDay ? monthEnd : lastDay;
+    spans.push([d, last]);
+    d = addDays(last, 1);
+  }
+  return spans;
 }

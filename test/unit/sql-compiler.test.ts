@@ -12,6 +12,7 @@ import { planPartitions } from '../../src/query/partition-planner';
 import { statsQuery, type StatsOrder } from '../../src/query/stats-query';
 import type { SqlParam } from '../../src/sql/compiled-sql';
 import { DuckDbCompiler } from '../../src/sql/duckdb-compiler';
+import { recordStructure } from '../../src/sql/duckdb-struct-type';
 import { TrinoCompiler, type TrinoTableBinding } from '../../src/sql/trino-compiler';
 import { trinoErrors } from '../support/trino-parser';
 
@@ -39,53 +40,25 @@ const RANGE_PARAMS = [v('2024-03-01T00:00:00.000Z'), v('2024-03-01T06:00:00.000Z
 
 // ---- expected SQL, written by hand ---------------------------------------------------------------
 
-const DEDUP =
+const DEDUP = // Trino has no record text: it hashes the columns that tell records apart
+ 
   'src.eventid, src.eventtime, src.eventsource, src.eventname, src.awsregion, src.recipientaccountid, src.sourceipaddress, ' +
   'src.useragent, src.errorcode, src.errormessage, src.requestparameters, src.responseelements, src.additionaleventdata, ' +
   'src.useridentity, src.requestid, src.eventtype, src.resources';
 
-/** read_json's record type: the column catalogue with the record's own key spelling. */
-const RECORD_TYPE =
-  'STRUCT(' +
-  [
-    '"eventVersion" VARCHAR',
-    '"userIdentity" STRUCT("type" VARCHAR, "principalId" VARCHAR, "arn" VARCHAR, "accountId" VARCHAR, "invokedBy" VARCHAR, ' +
-      '"accessKeyId" VARCHAR, "userName" VARCHAR, "onBehalfOf" STRUCT("userId" VARCHAR, "identityStoreArn" VARCHAR), ' +
-      '"sessionContext" STRUCT("attributes" STRUCT("mfaAuthenticated" VARCHAR, "creationDate" VARCHAR), ' +
-      '"sessionIssuer" STRUCT("type" VARCHAR, "principalId" VARCHAR, "arn" VARCHAR, "accountId" VARCHAR, "userName" VARCHAR), ' +
-      '"ec2RoleDelivery" VARCHAR, "sourceIdentity" VARCHAR, "webIdFederationData" JSON), ' +
-      '"sourceIdentity" VARCHAR, "credentialId" VARCHAR, "inScopeOf" JSON)',
-    '"eventTime" VARCHAR',
-    '"eventSource" VARCHAR',
-    '"eventName" VARCHAR',
-    '"awsRegion" VARCHAR',
-    '"sourceIPAddress" VARCHAR',
-    '"userAgent" VARCHAR',
-    '"errorCode" VARCHAR',
-    '"errorMessage" VARCHAR',
-    '"requestParameters" JSON',
-    '"responseElements" JSON',
-    '"additionalEventData" JSON',
-    '"requestID" VARCHAR',
-    '"eventID" VARCHAR',
-    '"readOnly" VARCHAR',
-    '"resources" STRUCT("ARN" VARCHAR, "ARNPrefix" VARCHAR, "accountId" VARCHAR, "type" VARCHAR)[]',
-    '"eventType" VARCHAR',
-    '"apiVersion" VARCHAR',
-    '"recipientAccountId" VARCHAR',
-    '"serviceEventDetails" JSON',
-    '"sharedEventID" VARCHAR',
-    '"vpcEndpointId" VARCHAR',
-    '"vpcEndpointAccountId" VARCHAR',
-    '"eventCategory" VARCHAR',
-    '"managementEvent" VARCHAR',
-    '"addendum" STRUCT("reason" VARCHAR, "updatedFields" VARCHAR, "originalRequestID" VARCHAR, "originalEventID" VARCHAR)',
-    '"sessionCredentialFromConsole" VARCHAR',
-    '"edgeDeviceDetails" JSON',
-    '"tlsDetails" STRUCT("tlsVersion" VARCHAR, "cipherSuite" VARCHAR, "clientProvidedHostHeader" VARCHAR)',
-    '"insightDetails" JSON',
-  ].join(', ') +
-  ')';
+/**
+ * DuckDB reads each record as JSON text and extracts only the top-level columns a statement
+ * uses, spelled as the record spells its keys; the record text is the duplicate key.
+ */
+const D_STRUCTURE = (columns: string[]) => recordStructure(new Set(columns));
+/** Columns every statement reads: time, account, duplicate key, and what a valid record needs. */
+const BASE_COLUMNS = ['eventtime', 'recipientaccountid', 'eventid', 'eventsource', 'insightdetails', 'eventname', 'awsregion'];
+/** ...and what an Event is mapped from (everything but vpcEndpointAccountId, addendum, edgeDeviceDetails). */
+const EVENT_COLUMN_SET = [
+  ...BASE_COLUMNS, 'eventversion', 'useridentity', 'sourceipaddress', 'useragent', 'errorcode', 'errormessage', 'requestparameters',
+  'responseelements', 'additionaleventdata', 'requestid', 'readonly', 'resources', 'eventtype', 'apiversion', 'serviceeventdetails',
+  'sharedeventid', 'vpcendpointid', 'eventcategory', 'managementevent', 'sessioncredentialfromconsole', 'tlsdetails',
+];
 
 const T_EV = [
   'WITH ev AS (',
@@ -95,16 +68,17 @@ const T_EV = [
   '),',
 ].join('\n');
 
-const D_SOURCE =
-  `(SELECT unnest(r), filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': '${RECORD_TYPE}[]'}, ` +
+const D_SOURCE = (columns: string[]) =>
+  `(SELECT unnest(json_transform(r, '${D_STRUCTURE(columns)}')), r AS tg_raw, filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': 'JSON[]'}, ` +
   `format = 'auto', filename = true, ignore_errors = true, maximum_object_size = 16777216)) AS x) AS src`;
 const D_ACCOUNT = `nullif(regexp_extract(src.tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')`;
-const D_EV = [
-  'WITH ev AS (',
-  `  SELECT src.*, TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), ${D_ACCOUNT}) AS tg_account, CAST(hash(${DEDUP}) AS VARCHAR) AS tg_hash`,
-  `  FROM ${D_SOURCE}`,
-  '),',
-].join('\n');
+const D_EV = (columns: string[]) =>
+  [
+    'WITH ev AS (',
+    `  SELECT src.*, TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), ${D_ACCOUNT}) AS tg_account, CAST(hash(src.tg_raw) AS VARCHAR) AS tg_hash`,
+    `  FROM ${D_SOURCE(columns)}`,
+    '),',
+  ].join('\n');
 
 const dd = (where: string) =>
   [
@@ -242,7 +216,7 @@ describe('full statements', () => {
     );
     expect(d.sql).toBe(
       [
-        D_EV,
+        D_EV(EVENT_COLUMN_SET),
         dd(`${D_VALID} AND (${D_RANGE} AND (${D_NAME} IN ($4)))`),
         `SELECT ${D_EVENT_COLUMNS}`,
         'FROM dd',
@@ -274,7 +248,7 @@ describe('full statements', () => {
     );
     expect(d.sql).toBe(
       [
-        D_EV,
+        D_EV([...BASE_COLUMNS, 'errorcode', 'errormessage']),
         dd(`${D_VALID} AND (${D_RANGE})`),
         `SELECT ${D_SOURCE_FIELD} AS k0, date_trunc('hour', tg_time) AS bucket, ${aggs}`,
         'FROM dd',
@@ -303,7 +277,7 @@ describe('full statements', () => {
     expect(t.sql).toBe(
       [T_EV, `${dd(`${T_VALID} AND (${T_RANGE} AND (${IDENTITY_KEY} IN ('${ALICE}')))`)},`, ...tail(T_NAME)].join('\n'),
     );
-    expect(d.sql).toBe([D_EV, `${dd(`${D_VALID} AND (${D_RANGE} AND (${IDENTITY_KEY} IN ($4)))`)},`, ...tail(D_NAME)].join('\n'));
+    expect(d.sql).toBe([D_EV([...BASE_COLUMNS, 'useridentity']), `${dd(`${D_VALID} AND (${D_RANGE} AND (${IDENTITY_KEY} IN ($4)))`)},`, ...tail(D_NAME)].join('\n'));
     expect(d.params).toEqual([FILES_PARAM, ...RANGE_PARAMS, v(ALICE)]);
   });
 });
@@ -313,6 +287,7 @@ describe('full statements', () => {
 describe('sources and partition pruning', () => {
   const evOf = (sql: string) => sql.slice(0, sql.indexOf('\ndd AS ('));
   const simple = (plan: PartitionPlan) => eventByIdQuery('e1', RANGE, plan);
+  const SIMPLE_COLUMNS = EVENT_COLUMN_SET;
 
   it('prunes Trino to the padded delivery days in yyyy/MM/dd and to the planned accounts and regions', () => {
     expect(evOf(trino.compile(simple(PLAN)).sql)).toBe(T_EV);
@@ -351,7 +326,7 @@ describe('sources and partition pruning', () => {
 
   it('has DuckDB read only the bound files, with no partition predicate', () => {
     const d = duck.compile(simple(PLAN));
-    expect(evOf(d.sql)).toBe(D_EV);
+    expect(evOf(d.sql)).toBe(D_EV(SIMPLE_COLUMNS));
     expect(d.params[0]).toEqual(FILES_PARAM);
     expect(d.sql).not.toContain(FILE);
   });
@@ -359,7 +334,7 @@ describe('sources and partition pruning', () => {
   it('renders an empty relation of the record type when DuckDB has no files to read', () => {
     const d = new DuckDbCompiler({ files: [], maxObjectBytes: 16777216 }).compile(simple(PLAN));
     expect(line(d.sql, '  FROM')).toBe(
-      `  FROM (SELECT unnest(r), CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS ${RECORD_TYPE}) AS r) AS x WHERE FALSE) AS src`,
+      `  FROM (SELECT unnest(json_transform(r, '${D_STRUCTURE(SIMPLE_COLUMNS)}')), r AS tg_raw, CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS JSON) AS r) AS x WHERE FALSE) AS src`,
     );
     expect(d.params).toEqual([
       v('2024-03-01T00:00:00.000Z'),
