@@ -41,7 +41,7 @@ const CATEGORY: Record<string, CategoryName> = {
 /** One record as found in the lake, with the values the gateway's semantics derive from it. */
 export interface RefEvent {
   readonly raw: Json;
-  /** key-sorted JSON text: identical records have identical keys */
+  /** the record as JSON text: identical records (re-deliveries) have identical text */
   readonly canonical: string;
   /** path relative to the lake root, and its first segment (the data set) */
   readonly file: string;
