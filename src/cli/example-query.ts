@@ -4,6 +4,6 @@ import { addDays } from '../domain/utc-day';
 export function exampleQuery(url: string, lastDay: string | null): string {
   const to = lastDay ?? new Date().toISOString().slice(0, 10);
   const from = addDays(to, -2);
-  const query = `{ eventStats(filter: { range: { from: "${from}T00:00:00Z", to: "${to}T00:00:00Z" } }, groupBy: [{ dimension: PRINCIPAL_ARN }], first: 5) { totalEvents rows { keys count errorCount } } }`;
+  const query = `{ identities(filter: { range: { from: "${from}T00:00:00Z", to: "${to}T00:00:00Z" } }, first: 5) { nodes { arn type eventCount errorCount topEvents(first: 3) { value count } } } }`;
   return `curl -s ${url} -H 'content-type: application/json' -d '${JSON.stringify({ query })}'`;
 }
