@@ -3,6 +3,9 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config/config';
 import { generateSampleLake } from '../lake/sample-generator';
+import { createGlueClient } from '../engines/glue/glue-client';
+import { glueCommand } from '../engines/glue/glue-command';
+import { explainFile, type ExplainOptions } from './explain.command';
 import { progressBar } from './progress';
 import { runQueryFile } from './query.command';
 import { serve } from './serve.command';
@@ -20,6 +23,13 @@ const serverOptions = (cmd: Command) =>
     .option('--host <host>', 'bind address; env HOST (default 127.0.0.1)')
     .option('--max-range-days <n>', 'widest query range in days; env TRAILGATE_MAX_RANGE_DAYS (default 90)')
     .option('--engine <name>', 'query engine; env TRAILGATE_ENGINE (default duckdb)');
+
+/** Offline explain for Athena needs no Athena settings: defaults stand in for them. */
+function explainEnv(opts: ConfigFlags): NodeJS.ProcessEnv {
+  const engine = opts.engine ?? process.env.TRAILGATE_ENGINE;
+  if (engine !== 'athena') return process.env;
+  return { ATHENA_WORKGROUP: 'primary', ATHENA_DATABASE: 'cloudtrail', ATHENA_TABLE: 'cloudtrail', ...process.env };
+}
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('trailgate').description('GraphQL query gateway over CloudTrail archives').showHelpAfterError();
@@ -54,6 +64,32 @@ async function main(argv: string[]): Promise<number> {
   ).action(async (file: string, opts: ConfigFlags & { vars?: string }) => {
     process.exitCode = await runQueryFile(loadConfig(opts), file, opts.vars);
   });
+
+  serverOptions(
+    program
+      .command('explain')
+      .description('print the SQL, parameters and partitions of every engine query an operation runs, running none')
+      .argument('<file>', 'a .graphql file')
+      .option('--vars <json>', 'variables as a JSON object')
+      .option('--glue-table <file>', 'Glue table definition for --engine athena (default: glue-tables/cloudtrail-single-account.table.json)')
+      .option('--json', 'print {"queries":[{engine, sql, parameters, partitions}]}'),
+  ).action(async (file: string, opts: ConfigFlags & ExplainOptions) => {
+    process.exitCode = await explainFile(loadConfig(opts, explainEnv(opts)), file, opts);
+  });
+
+  program
+    .command('glue')
+    .description('Glue tables for the trail: `glue ddl|apply --kind single|organization|organization-injected|parquet ...` (see glue-tables/README.md)')
+    .allowUnknownOption()
+    .helpOption(false)
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      process.exitCode = await glueCommand(args, {
+        glueClient: ({ region }: { region?: string }) => createGlueClient({ region }),
+        out: (s: string) => process.stdout.write(s),
+        err: (s: string) => process.stderr.write(s),
+      });
+    });
 
   await program.parseAsync(argv);
   return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -7,7 +7,8 @@ import { exampleQuery } from './example-query';
 import { progressBar } from './progress';
 
 /** Resolves the lake to serve: the configured one, or the sample lake (generated on first use). */
-export async function resolveLake(config: Config): Promise<string> {
+export async function resolveLake(config: Config): Promise<string | null> {
+  if (config.engine !== 'duckdb') return null;
   if (config.lake) return config.lake;
   const bar = progressBar('Generating the sample lake');
   const { created } = await ensureSampleLake(config.sampleLakeDir, bar.update);
@@ -21,7 +22,7 @@ export async function serve(config: Config): Promise<void> {
   const lake = await resolveLake(config);
   const engine = await openEngine(config, lake, logger);
   const server = await startHttpServer(config, engine, logger);
-  process.stdout.write(`trailgate is serving ${lake} (${engine.name}) at ${server.url}\n`);
+  process.stdout.write(`trailgate is serving ${lake ?? (await engine.lakeInfo()).location} (${engine.name}) at ${server.url}\n`);
   engine
     .lakeInfo()
     .then((info) => process.stdout.write(`Try:\n  ${exampleQuery(server.url, info.lastDay)}\n`))

@@ -6,8 +6,28 @@ import { availableParallelism } from 'node:os';
  * The only reader of process.env. Flags win over env; env wins over defaults. The result is
  * validated and frozen; a bad setting stops the process with a message that names it.
  */
+export interface AthenaConfig {
+  readonly workgroup: string;
+  readonly database: string;
+  readonly table: string;
+  readonly catalog: string;
+  /** optional when the workgroup enforces its own results location */
+  readonly outputLocation: string | undefined;
+  /** undefined lets the SDK resolve it (AWS_REGION, shared config) */
+  readonly region: string | undefined;
+  readonly resultReuseMaxAgeMinutes: number;
+  readonly concurrency: number;
+  readonly sdkMaxAttempts: number;
+  readonly glueRefreshMs: number;
+}
+
+export const ENGINES = ['duckdb', 'athena'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
 export interface Config {
-  readonly engine: 'duckdb';
+  readonly engine: EngineName;
+  /** set when engine is athena */
+  readonly athena: AthenaConfig | null;
   /** null: serve the generated sample lake (created on first start) */
   readonly lake: string | null;
   readonly sampleLakeDir: string;
@@ -45,14 +65,13 @@ function int(name: string, raw: string | number | undefined, def: number, min: n
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const engine = flags.engine ?? env.TRAILGATE_ENGINE ?? 'duckdb';
-  if (engine !== 'duckdb') {
-    throw new ConfigError(`engine must be "duckdb" (got "${engine}"); the Athena engine is not part of this build yet`);
-  }
+  if (!(ENGINES as readonly string[]).includes(engine)) throw new ConfigError(`engine must be one of ${ENGINES.join(', ')} (got "${engine}")`);
   const lake = flags.lake ?? env.TRAILGATE_LAKE ?? null;
   const memoryLimit = env.TRAILGATE_DUCKDB_MEMORY_LIMIT ?? '4GB';
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) throw new ConfigError(`TRAILGATE_DUCKDB_MEMORY_LIMIT must look like 4GB (got ${memoryLimit})`);
   return Object.freeze({
-    engine,
+    engine: engine as EngineName,
+    athena: engine === 'athena' ? athenaConfig(env) : null,
     lake: lake ? path.resolve(cwd, lake) : null,
     sampleLakeDir: path.resolve(cwd, env.TRAILGATE_SAMPLE_LAKE ?? '.trailgate/sample-lake'),
     host: flags.host ?? env.HOST ?? '127.0.0.1',
@@ -69,5 +88,25 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       connections: int('TRAILGATE_DUCKDB_CONNECTIONS', env.TRAILGATE_DUCKDB_CONNECTIONS, 4, 1, 64),
       maxObjectBytes: int('TRAILGATE_MAX_FILE_MB', env.TRAILGATE_MAX_FILE_MB, 64, 1, 4096) * 1024 * 1024,
     }),
+  });
+}
+
+/** Athena settings (env only). Credentials come from the SDK's default chain; endpoints from AWS_ENDPOINT_URL*. */
+function athenaConfig(env: NodeJS.ProcessEnv): AthenaConfig {
+  const missing = ['ATHENA_WORKGROUP', 'ATHENA_DATABASE', 'ATHENA_TABLE'].filter((k) => !env[k]);
+  if (missing.length) throw new ConfigError(`the athena engine needs ${missing.join(', ')}`);
+  const out = env.ATHENA_OUTPUT_LOCATION || undefined;
+  if (out && !/^s3:\/\/[a-z0-9.-]{3,63}(\/.*)?$/.test(out)) throw new ConfigError(`ATHENA_OUTPUT_LOCATION must be an s3:// URL (got ${out})`);
+  return Object.freeze({
+    workgroup: env.ATHENA_WORKGROUP as string,
+    database: env.ATHENA_DATABASE as string,
+    table: env.ATHENA_TABLE as string,
+    catalog: env.ATHENA_CATALOG || 'AwsDataCatalog',
+    outputLocation: out,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+    resultReuseMaxAgeMinutes: int('ATHENA_RESULT_REUSE_MAX_AGE_MINUTES', env.ATHENA_RESULT_REUSE_MAX_AGE_MINUTES, 60, 1, 10080),
+    concurrency: int('ATHENA_CONCURRENCY', env.ATHENA_CONCURRENCY, 20, 1, 1000),
+    sdkMaxAttempts: int('ATHENA_SDK_MAX_ATTEMPTS', env.ATHENA_SDK_MAX_ATTEMPTS, 3, 1, 10),
+    glueRefreshMs: int('TRAILGATE_GLUE_REFRESH_MS', env.TRAILGATE_GLUE_REFRESH_MS, 300_000, 0, 86_400_000),
   });
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { Engine } from '../engines/engine';
 import { DuckDbEngine } from '../engines/duckdb/duckdb-engine';
+import { openAthenaEngine } from './open-athena-engine';
 import { buildTrailgateSchema } from '../graphql/build-schema';
 import type { GraphQLContext, Services } from '../graphql/context';
 import { createIdentityLoaders } from '../loaders/identity-loaders';
@@ -22,11 +23,15 @@ export interface Gateway {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly engine: Engine;
   readonly limits: QueryLimits;
-  context(requestId?: string, signal?: AbortSignal): GraphQLContext;
+  /** A request's context; with `explain` nothing runs and the compiled queries are reported. */
+  context(requestId?: string, signal?: AbortSignal, explain?: boolean): GraphQLContext;
   close(): Promise<void>;
 }
 
-export async function openEngine(config: Config, lakeDir: string, logger: Logger): Promise<Engine> {
+/** The configured engine: Athena over the Glue table, or DuckDB over the local lake. */
+export async function openEngine(config: Config, lakeDir: string | null, logger: Logger): Promise<Engine> {
+  if (config.engine === 'athena') return openAthenaEngine(config, logger);
+  if (!lakeDir) throw new Error('the duckdb engine needs a lake directory');
   return DuckDbEngine.open({
     lakeDir,
     ...config.duckdb,
@@ -61,8 +66,8 @@ export async function createGateway(
     plugins: [trailgatePlugin(logger, engine.name), ...extraPlugins],
   });
   await apollo.start();
-  const context = (requestId: string = randomUUID(), signal?: AbortSignal): GraphQLContext => {
-    const runner = new QueryRunner(engine, requestId, signal);
+  const context = (requestId: string = randomUUID(), signal?: AbortSignal, explain = false): GraphQLContext => {
+    const runner = new QueryRunner(engine, requestId, signal, explain);
     return { requestId, runner, loaders: createIdentityLoaders(runner, limits), services };
   };
   return {

@@ -7,6 +7,22 @@ import type { Engine } from '../engines/engine';
 import type { GraphQLContext } from '../graphql/context';
 import { createGateway, type Gateway } from './gateway';
 
+/**
+ * `extensions: { "explain": true }` on a request (POST body, or the `extensions` JSON parameter
+ * of a GET) asks for the compiled SQL and partitions instead of running anything.
+ */
+function wantsExplain(body: unknown, query: unknown): boolean {
+  const fromBody = (body as { extensions?: { explain?: unknown } } | null)?.extensions?.explain;
+  if (fromBody !== undefined) return fromBody === true;
+  const raw = (query as { extensions?: unknown } | null)?.extensions;
+  if (typeof raw !== 'string') return false;
+  try {
+    return JSON.parse(raw)?.explain === true;
+  } catch {
+    return false;
+  }
+}
+
 export interface HttpServer {
   readonly app: FastifyInstance;
   readonly gateway: Gateway;
@@ -33,7 +49,7 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
-      return gateway.context(String(request.id), abort.signal);
+      return gateway.context(String(request.id), abort.signal, wantsExplain(request.body, request.query));
     },
   });
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });

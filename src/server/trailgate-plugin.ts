@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import { isTrailgateError } from '../domain/trailgate-error';
 import type { GraphQLContext } from '../graphql/context';
+import { mapExplained } from '../mapping/explain.mapper';
 import { formatError } from './error-formatter';
 
 /**
@@ -28,7 +29,12 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
           );
           result.extensions = {
             ...(result.extensions ?? {}),
-            trailgate: { requestId: contextValue.requestId, engine: engineName, queries: contextValue.runner?.facts ?? [] },
+            trailgate: {
+              requestId: contextValue.requestId,
+              engine: engineName,
+              queries: contextValue.runner?.facts ?? [],
+              ...(contextValue.runner?.explain ? { explain: contextValue.runner.explained.map(mapExplained) } : {}),
+            },
           };
         },
       };

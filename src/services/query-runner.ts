@@ -1,20 +1,27 @@
-import type { Engine, QueryFacts, Row } from '../engines/engine';
+import type { Engine, ExplainedQuery, QueryFacts, Row } from '../engines/engine';
 import type { Query } from '../query/ir';
 
 /**
  * Runs IR queries for one request and keeps their cost facts for `extensions.trailgate`.
- * Created per request; the engine is shared.
+ * In explain mode nothing runs: each query is compiled and kept, and answers as if the lake were
+ * empty. Created per request; the engine is shared.
  */
 export class QueryRunner {
   readonly facts: QueryFacts[] = [];
+  readonly explained: ExplainedQuery[] = [];
 
   constructor(
     readonly engine: Engine,
     readonly requestId: string,
     private readonly signal?: AbortSignal,
+    readonly explain = false,
   ) {}
 
   async rows(query: Query): Promise<readonly Row[]> {
+    if (this.explain) {
+      this.explained.push(await this.engine.explain(query));
+      return [];
+    }
     const result = await this.engine.run(query, { requestId: this.requestId, signal: this.signal });
     this.facts.push(result.facts);
     return result.rows;
