@@ -11,6 +11,8 @@ export interface QueryFacts {
   readonly bytesScanned: number;
   readonly filesRead: number | null;
   readonly cache: 'hit' | 'miss' | 'reuse';
+  /** time spent queued inside the engine service (Athena's QueryQueueTimeInMillis), where known */
+  readonly queueMs?: number;
 }
 
 export interface EngineResult {

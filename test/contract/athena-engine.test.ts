@@ -112,7 +112,7 @@ describe('AthenaEngine: results', () => {
       { QueryExecutionId: 'q-1', MaxResults: 1000, NextToken: 'page-1' },
       { QueryExecutionId: 'q-1', MaxResults: 1000, NextToken: 'page-2' },
     ]);
-    expect(result.facts).toEqual({ id: 'q-1', engineMs: 1234, bytesScanned: 5_678_901, filesRead: null, cache: 'miss' });
+    expect(result.facts).toEqual({ id: 'q-1', engineMs: 1234, bytesScanned: 5_678_901, filesRead: null, cache: 'miss', queueMs: 45 });
   });
 
   it('returns no rows when page 1 holds only the header', async () => {

@@ -51,6 +51,22 @@ describe('GraphQL over HTTP', () => {
     expect(json.extensions.trailgate.queries).toEqual([]);
   });
 
+  it('explains instead of running when the request carries extensions.explain', async () => {
+    const query = `{ eventStats(filter: { range: { from: "2018-11-28T00:00:00Z", to: "2018-11-29T00:00:00Z" }, eventNames: ["ListBuckets"] }, groupBy: [{ dimension: USER_AGENT }]) { totalEvents } }`;
+    const { json } = await post(server.url, { query, extensions: { explain: true } });
+    const t = json.extensions.trailgate;
+    expect(t.queries).toEqual([]); // nothing ran
+    expect(t.explain).toHaveLength(1);
+    const [q] = t.explain;
+    expect(q.engine).toBe('duckdb');
+    expect(q.sql).toMatch(/^WITH ev AS \(/);
+    expect(q.partitions).toEqual(['653711331788/us-east-1/2018-11-28']);
+    expect(q.parameters[0]).toEqual({ type: 'VARCHAR[]', value: `<the ${q.files} log files of the partitions listed>` });
+    expect(q.parameters).toContainEqual({ type: 'VARCHAR', value: 'ListBuckets' });
+    expect(JSON.stringify(t.explain)).not.toContain('/work/'); // file paths stay on the server
+    expect(json.data.eventStats.totalEvents).toBe(0);
+  });
+
   it('serves /healthz', async () => {
     const res = await fetch(server.url.replace('/graphql', '/healthz'));
     expect(await res.json()).toEqual({ status: 'ok' });

@@ -14,6 +14,7 @@ export function queryFacts(done: FinishedQuery): QueryFacts {
     bytesScanned: stats.DataScannedInBytes ?? 0,
     filesRead: null,
     cache: stats.ResultReuseInformation?.ReusedPreviousResult === true ? 'reuse' : 'miss',
+    queueMs: stats.QueryQueueTimeInMillis ?? 0,
   };
 }
 
