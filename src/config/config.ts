@@ -86,7 +86,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       threads: int('TRAILGATE_DUCKDB_THREADS', env.TRAILGATE_DUCKDB_THREADS, availableParallelism(), 1, 256),
       memoryLimit,
       connections: int('TRAILGATE_DUCKDB_CONNECTIONS', env.TRAILGATE_DUCKDB_CONNECTIONS, 4, 1, 64),
-      maxObjectBytes: int('TRAILGATE_MAX_FILE_MB', env.TRAILGATE_MAX_FILE_MB, 64, 1, 4096) * 1024 * 1024,
+      maxObjectBytes: int('TRAILGATE_MAX_FILE_MB', env.TRAILGATE_MAX_FILE_MB, 1024, 1, 4096) * 1024 * 1024,
     }),
   });
 }

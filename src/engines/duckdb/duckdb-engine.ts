@@ -24,6 +24,9 @@ export interface DuckDbEngineOptions {
   readonly logger: Logger;
 }
 
+/** DuckDB's default maximum_object_size. */
+const INITIAL_OBJECT_BYTES = 16 * 1024 * 1024;
+
 /** Files a failing read names are set aside and the statement re-run, this many times at most. */
 const MAX_QUARANTINE_RETRIES = 25;
 
@@ -33,12 +36,18 @@ const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
 export class DuckDbEngine implements Engine {
   readonly name = 'duckdb';
   private readonly census: LakeCensus;
+  /**
+   * read_json's buffer per file: small by default (a large buffer per file slows lakes of many
+   * small files), grown on demand up to maxObjectBytes when a file is larger.
+   */
+  private objectLimit: number;
 
   private constructor(
     private readonly pool: DuckDbPool,
     readonly lake: LocalLake,
     private readonly opts: DuckDbEngineOptions,
   ) {
+    this.objectLimit = Math.min(INITIAL_OBJECT_BYTES, opts.maxObjectBytes);
     this.census = new LakeCensus(lake, (files) => this.censusSql(files), (files, make) => this.execute(files, make, {}), opts.logger);
   }
 
@@ -54,11 +63,11 @@ export class DuckDbEngine implements Engine {
   }
 
   private compile(query: Query, files: readonly LakeFile[]): CompiledSql {
-    return new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.opts.maxObjectBytes }).compile(query);
+    return new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compile(query);
   }
 
   private censusSql(files: readonly LakeFile[]): CompiledSql {
-    return new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.opts.maxObjectBytes }).compileCensus();
+    return new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCensus();
   }
 
   async explain(query: Query): Promise<ExplainedQuery> {
@@ -95,6 +104,11 @@ export class DuckDbEngine implements Engine {
       } catch (e) {
         if (e instanceof TrailgateError) throw e;
         const message = (e as Error).message ?? String(e);
+        if (message.includes('"maximum_object_size"') && this.objectLimit < this.opts.maxObjectBytes) {
+          this.objectLimit = Math.min(this.objectLimit * 4, this.opts.maxObjectBytes);
+          this.opts.logger.info({ requestId: opts.requestId, maxObjectBytes: this.objectLimit }, 'a lake file is large: reading with a larger buffer');
+          continue;
+        }
         const bad = attempt < MAX_QUARANTINE_RETRIES ? current.find((f) => message.includes(f.path)) : undefined;
         if (!bad) {
           this.opts.logger.error({ requestId: opts.requestId, queryId: id, err: message, sql: compiled.sql }, 'duckdb query failed');
