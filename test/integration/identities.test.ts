@@ -1,4 +1,4 @@
-import { openHarness, type Harness, type TestResult } from '../support/gateway-harness';
+import { useHarness, type TestResult } from '../support/gateway-harness';
 import {
   REAL_DATA_DIR,
   cmpNullableText,
@@ -37,16 +37,7 @@ const summaryOf = (s: RefIdentity): RefIdentity => ({
   lastSeen: s.lastSeen,
 });
 
-let h: Harness;
-/** The response as a client receives it (JSON on the wire). */
-const exec = async (q: string, v?: Record<string, unknown>): Promise<TestResult> => JSON.parse(JSON.stringify(await h.exec(q, v)));
-
-beforeAll(async () => {
-  h = await openHarness(REAL_DATA_DIR);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const { exec } = useHarness(REAL_DATA_DIR);
 
 it('the range holds the maheribra set only, with several identities', () => {
   expect(events.length).toBe(689);

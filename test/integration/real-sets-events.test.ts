@@ -1,4 +1,4 @@
-import { openHarness, type Harness, type TestResult } from '../support/gateway-harness';
+import { useHarness } from '../support/gateway-harness';
 import {
   REAL_DATA_DIR,
   asServedJson,
@@ -14,16 +14,7 @@ import {
 const ref = loadReferenceLake(REAL_DATA_DIR);
 const ALL = { from: '2000-01-01T00:00:00Z', to: '2090-01-01T00:00:00Z' };
 
-let h: Harness;
-/** The response as a client receives it (JSON on the wire: DateTimes become ISO strings). */
-const exec = async (q: string, v?: Record<string, unknown>): Promise<TestResult> => JSON.parse(JSON.stringify(await h.exec(q, v)));
-
-beforeAll(async () => {
-  h = await openHarness(REAL_DATA_DIR);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const { exec } = useHarness(REAL_DATA_DIR);
 
 const PAGE = `
   query Page($f: EventFilter!, $first: Int!, $after: String, $order: EventOrder!) {

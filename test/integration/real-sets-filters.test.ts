@@ -1,4 +1,4 @@
-import { openHarness, type Harness, type TestResult } from '../support/gateway-harness';
+import { useHarness, type TestResult } from '../support/gateway-harness';
 import { REAL_DATA_DIR, filterEvents, loadReferenceLake, spanOf, type FilterInput } from '../support/reference-lake';
 
 /**
@@ -86,16 +86,7 @@ const CASES: Case[] = [
   ],
 ];
 
-let h: Harness;
-/** The response as a client receives it (JSON on the wire). */
-const exec = async (q: string, v?: Record<string, unknown>): Promise<TestResult> => JSON.parse(JSON.stringify(await h.exec(q, v)));
-
-beforeAll(async () => {
-  h = await openHarness(REAL_DATA_DIR);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const { exec } = useHarness(REAL_DATA_DIR);
 
 const TOTAL = 'query($f: EventFilter!) { eventStats(filter: $f, groupBy: []) { totalEvents rows { count } } }';
 

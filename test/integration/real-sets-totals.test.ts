@@ -1,4 +1,4 @@
-import { openHarness, type Harness, type TestResult } from '../support/gateway-harness';
+import { useHarness } from '../support/gateway-harness';
 import {
   REAL_DATA_DIR,
   filterEvents,
@@ -36,16 +36,7 @@ const STATS = `
     ).join('\n    ')}
   }`;
 
-let h: Harness;
-/** The response as a client receives it (JSON on the wire: DateTimes become ISO strings). */
-const exec = async (q: string, v?: Record<string, unknown>): Promise<TestResult> => JSON.parse(JSON.stringify(await h.exec(q, v)));
-
-beforeAll(async () => {
-  h = await openHarness(REAL_DATA_DIR);
-});
-afterAll(async () => {
-  await h?.close();
-});
+const { exec } = useHarness(REAL_DATA_DIR);
 
 describe('lake', () => {
   it('reports every delivery file, nothing rejected, and the folder accounts and regions', async () => {

@@ -35,3 +35,23 @@ export async function openHarness(lakeDir: string, env: Record<string, string> =
     close: () => gateway.close(),
   };
 }
+
+/**
+ * One harness for a whole test file (opened in beforeAll, closed in afterAll), with an `exec`
+ * that returns the response as a client receives it (JSON on the wire: DateTimes become ISO strings).
+ */
+export function useHarness(lakeDir: string, env: Record<string, string> = {}) {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await openHarness(lakeDir, env);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const harness = (): Harness => {
+    if (!h) throw new Error('the harness is not open yet');
+    return h;
+  };
+  const exec = async (q: string, v?: Record<string, unknown>): Promise<TestResult> => JSON.parse(JSON.stringify(await harness().exec(q, v)));
+  return { exec, harness };
+}
