@@ -6,15 +6,15 @@
  * The lake is generated window by window (5 minutes); only the current window's records and a
  * bounded number of pending files are in memory. Same options => byte-identical files.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type AccountActors, type Actor, type Env, accountActors, diurnal } from './sample/activity';
-import { type AccountIdentities, REGIONS, buildOrg, sampleAccountIds } from './sample/identities';
+import { type Org, REGIONS, buildOrg, sampleAccountIds } from './sample/identities';
 import { Prng } from './sample/prng';
-import { type CtRecord, iso } from './sample/records';
+import type { CtRecord } from './sample/records';
 import { type PlantedStep, type QuietInterval, PLANTED, PLANTED_SCENARIOS, type PlantedScenario, planScenarios } from './sample/scenarios';
 import { ConsoleSessions, Sessions } from './sample/sessions';
+import { Digests } from './sample/digests';
 import { LakeWriter } from './sample/writer';
 
 export { PLANTED, PLANTED_SCENARIOS, sampleAccountIds };
@@ -61,20 +61,17 @@ const MAX_IN_FLIGHT = 48;
 
 interface PendingDuplicate {
   json: string;
+  eventTime: string;
   due: number;
 }
 
-interface DigestState {
-  acct: AccountIdentities;
-  day: number;
-  end: number;
-  start: number;
-  files: Array<{ key: string; delivery: number; hash: string; oldest: string; newest: string }>;
-  prevKey: string | null;
-  prevHash: string | null;
-  prevSignature: string | null;
-  fingerprint: string;
+/** Records of one account/region in the current window (one file). */
+interface FileBuffer {
+  records: string[];
+  oldest: string;
+  newest: string;
 }
+
 
 function parseEnd(end: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(end);
@@ -96,25 +93,33 @@ function validate(o: SampleLakeOptions): void {
   if (o.orgId !== undefined && !/^(o-)?[a-z0-9]{4,32}$/.test(o.orgId)) throw new Error(`orgId must look like o-abc123def4 (got ${o.orgId})`);
 }
 
-/** One compression thread per spare core (at least one): the main thread is busy building records. */
+/** One compression thread per spare core, at most two: more threads contend on directory locks in the kernel. */
 function writerThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 export async function generateSampleLake(opts: SampleLakeOptions, onProgress?: (done: number, total: number) => void): Promise<SampleLakeSummary> {
   validate(opts);
-  const end = parseEnd(opts.end ?? DEFAULT_END);
-  const start = end - opts.days * 86400;
+  parseEnd(opts.end ?? DEFAULT_END);
   const seed = opts.seed >>> 0;
   await fs.mkdir(opts.out, { recursive: true });
 
   const org = buildOrg(seed, opts.accounts);
+  const writer = new LakeWriter({ out: opts.out, orgId: opts.orgId, level: GZIP_LEVEL, maxInFlight: MAX_IN_FLIGHT, workers: writerThreads() });
+  try {
+    return await generate(opts, org, writer, onProgress);
+  } finally {
+    await writer.dispose();
+  }
+}
+
+async function generate(opts: SampleLakeOptions, org: Org, writer: LakeWriter, onProgress?: (done: number, total: number) => void): Promise<SampleLakeSummary> {
+  const end = parseEnd(opts.end ?? DEFAULT_END);
+  const start = end - opts.days * 86400;
+  const seed = opts.seed >>> 0;
   const accountById = new Map(org.accounts.map((a) => [a.accountId, a]));
   const rng = new Prng(seed, 'events');
   const fileRng = new Prng(seed, 'files');
-  const writer = new LakeWriter({ out: opts.out, orgId: opts.orgId, level: GZIP_LEVEL, maxInFlight: MAX_IN_FLIGHT, workers: writerThreads() });
   const plan = planScenarios(org, start, opts.days);
   const actors: AccountActors[] = org.accounts.map((a) => accountActors(a, new Prng(seed, 'actors:' + a.accountId)));
 
@@ -136,7 +141,7 @@ export async function generateSampleLake(opts: SampleLakeOptions, onProgress?: (
   const carry = new Float64Array(org.accounts.length);
 
   // ---- per-window state
-  let buffer = new Map<string, string[]>();
+  let buffer = new Map<string, FileBuffer>();
   const pendingDups = new Map<string, PendingDuplicate[]>();
   let window = 0;
   let events = 0;
@@ -149,9 +154,12 @@ export async function generateSampleLake(opts: SampleLakeOptions, onProgress?: (
     if (!accountById.has(rec.recipientAccountId)) return;
     const json = JSON.stringify(rec);
     const key = rec.recipientAccountId + '|' + rec.awsRegion;
-    let list = buffer.get(key);
-    if (!list) buffer.set(key, (list = []));
-    list.push(json);
+    const t = rec.eventTime;
+    let file = buffer.get(key);
+    if (!file) buffer.set(key, (file = { records: [], oldest: t, newest: t }));
+    file.records.push(json);
+    if (t < file.oldest) file.oldest = t;
+    if (t > file.newest) file.newest = t;
     events++;
     if (first === '' || rec.eventTime < first) first = rec.eventTime;
     if (rec.eventTime > last) last = rec.eventTime;
@@ -159,7 +167,7 @@ export async function generateSampleLake(opts: SampleLakeOptions, onProgress?: (
       let dups = pendingDups.get(key);
       if (!dups) pendingDups.set(key, (dups = []));
       // >= 3 windows later: the copy's file is always stamped after the original's (delay <= 10 min).
-      dups.push({ json, due: window + rng.range(3, 14) });
+      dups.push({ json, eventTime: t, due: window + rng.range(3, 14) });
     }
   };
 
@@ -167,50 +175,8 @@ export async function generateSampleLake(opts: SampleLakeOptions, onProgress?: (
   const consoles = new ConsoleSessions(rng, emit);
   const env: Env = { rng, org, sessions, consoles, emit, floor: start };
 
-  // ---- digests: one per account per day for us-east-1, covering the files delivered before it
-  const digests: DigestState[] = org.accounts.map((acct) => newDigest(acct, 0, start, null, null, null, fileRng, start));
-  function newDigest(acct: AccountIdentities, day: number, from: number, prevKey: string | null, prevHash: string | null, prevSig: string | null, r: Prng, spanStart: number): DigestState {
-    return {
-      acct,
-      day,
-      start: from,
-      end: spanStart + day * 86400 + 23 * 3600 + r.range(0, 40) * 60 + r.range(0, 59),
-      files: [],
-      prevKey,
-      prevHash,
-      prevSignature: prevSig,
-      fingerprint: r.hex(32),
-    };
-  }
-  const pendingDigestFiles = new Map<string, DigestState['files']>();
-  const writeDigest = async (d: DigestState): Promise<DigestState> => {
-    const files = (pendingDigestFiles.get(d.acct.accountId) ?? []).filter((f) => f.delivery < d.end);
-    pendingDigestFiles.set(d.acct.accountId, (pendingDigestFiles.get(d.acct.accountId) ?? []).filter((f) => f.delivery >= d.end));
-    const key = writer.digestKey(d.acct.accountId, 'us-east-1', d.acct.resources.trailName, d.end);
-    const bucket = d.acct.resources.trailBucket.name;
-    const times = files.flatMap((f) => [f.oldest, f.newest]).sort();
-    const signature = fileRng.hex(512);
-    const body = {
-      awsAccountId: d.acct.accountId,
-      digestStartTime: iso(d.start),
-      digestEndTime: iso(d.end),
-      digestS3Bucket: bucket,
-      digestS3Object: key,
-      digestPublicKeyFingerprint: d.fingerprint,
-      digestSignatureAlgorithm: 'SHA256withRSA',
-      newestEventTime: times.length ? times[times.length - 1] : null,
-      oldestEventTime: times.length ? times[0] : null,
-      previousDigestS3Bucket: d.prevKey ? bucket : null,
-      previousDigestS3Object: d.prevKey,
-      previousDigestHashValue: d.prevHash,
-      previousDigestHashAlgorithm: d.prevKey ? 'SHA-256' : null,
-      previousDigestSignature: d.prevSignature,
-      logFiles: files.map((f) => ({ s3Bucket: bucket, s3Object: f.key, hashValue: f.hash, hashAlgorithm: 'SHA-256', newestEventTime: f.newest, oldestEventTime: f.oldest })),
-    };
-    const text = JSON.stringify(body);
-    await writer.write(key, text, true);
-    return newDigest(d.acct, d.day + 1, d.end, key, sha256(text), signature, fileRng, start);
-  };
+  // Digest files (decoys next to the logs), written as their periods close.
+  const digests = new Digests(org.accounts, start, opts.days, writer, fileRng);
 
   // ---- planted steps and quiet intervals
   let stepIndex = 0;
@@ -282,14 +248,16 @@ export async function generateSampleLake(opts: SampleLakeOptions, onProgress?: (
     // Flush: one file per account/region with events, plus due duplicate copies.
     const current = buffer;
     buffer = new Map();
-    for (const [key, records] of current) {
+    for (const [key, file] of current) {
       const [account, region] = key.split('|');
+      const records = file.records;
       const dups = pendingDups.get(key);
       if (dups && dups.length > 0) {
         const keep: PendingDuplicate[] = [];
         for (const d of dups) {
           if (d.due <= window) {
             records.push(d.json);
+            if (d.eventTime < file.oldest) file.oldest = d.eventTime;
             duplicates++;
           } else keep.push(d);
         }
@@ -300,22 +268,14 @@ export async function generateSampleLake(opts: SampleLakeOptions, onProgress?: (
       const fileKey = writer.logKey(account, region, delivery, fileRng.alnum(16));
       const content = '{"Records":[' + records.join(',') + ']}';
       regionsUsed.add(region);
-      if (region === 'us-east-1') {
-        let list = pendingDigestFiles.get(account);
-        if (!list) pendingDigestFiles.set(account, (list = []));
-        list.push({ key: fileKey, delivery, hash: sha256(content), oldest: iso(ws), newest: iso(ws + WINDOW - 1) });
-      }
+      if (region === 'us-east-1') digests.noteLogFile(account, fileKey, delivery, content, file.oldest, file.newest);
       await writer.write(fileKey, content, false);
     }
 
-    for (let i = 0; i < digests.length; i++) {
-      if (ws >= digests[i].end + 900 && digests[i].day < opts.days) digests[i] = await writeDigest(digests[i]);
-    }
+    await digests.flushDue(ws + WINDOW);
     if (onProgress) onProgress(events, opts.events);
   }
-  for (let i = 0; i < digests.length; i++) {
-    while (digests[i].day < opts.days) digests[i] = await writeDigest(digests[i]);
-  }
+  await digests.finish();
   await writer.close();
   if (onProgress) onProgress(events, events);
 

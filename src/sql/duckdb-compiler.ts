@@ -41,6 +41,18 @@ export class DuckDbCompiler extends SqlCompiler {
     );
   }
 
+  protected override latePageColumns(): boolean {
+    return true;
+  }
+
+  /** The page's rows with their full columns parsed again from the record text, for those rows only. */
+  protected override rematerialize(page: string, columns: ReadonlySet<string>): string {
+    return (
+      `(SELECT ${page}.tg_time, ${page}.tg_account, ${page}.tg_hash, ${page}.tg_file, ` +
+      `unnest(json_transform(${page}.tg_raw, ${encodeString(recordStructure(columns))})) FROM ${page}) AS dd`
+    );
+  }
+
   protected sourceRelation(_plan: PartitionPlan, columns: ReadonlySet<string>): string {
     const shape = encodeString(recordStructure(columns));
     if (this.binding.files.length === 0) {

@@ -42,6 +42,16 @@ export abstract class SqlCompiler {
   }
 
   // ---- dialect hooks -------------------------------------------------------------------------
+  /** Whether a page's shown columns may be extracted after the page is cut (see latePage). */
+  protected latePageColumns(): boolean {
+    return false;
+  }
+
+  /** A relation aliased `dd` over the page relation with the given columns re-extracted. */
+  protected rematerialize(_page: string, _columns: ReadonlySet<string>): string {
+    throw new Error(`${this.dialect} does not re-extract columns`);
+  }
+
   /** Runs before rendering (a dialect may bind its source's parameters first). */
   protected prologue(): void {}
 
@@ -90,7 +100,7 @@ export abstract class SqlCompiler {
   private query(q: Query): string {
     switch (q.kind) {
       case 'select':
-        return `${this.ctes(q)}\n${this.selectBody(q, true)}`;
+        return this.isPage(q) && this.latePageColumns() ? this.latePage(q) : `${this.ctes(q)}\n${this.selectBody(q, true)}`;
       case 'topPerGroup':
         return this.topPerGroup(q);
       default:
@@ -121,6 +131,30 @@ export abstract class SqlCompiler {
     if (withOrder && q.orderBy.length > 0) sql += `\nORDER BY ${this.order(q.orderBy)}`;
     if (withOrder && q.limit !== null) sql += `\nLIMIT ${checkedLimit(q.limit)}`;
     return sql;
+  }
+
+  /** A page of rows (no grouping, a limit, no aggregates): the shape events listings have. */
+  private isPage(q: EventSelect): boolean {
+    return q.groupBy.length === 0 && q.having === null && q.limit !== null && !q.select.some((i) => i.expr.kind === 'agg' || i.expr.kind === 'totalCount');
+  }
+
+  /**
+   * A page whose dialect can re-read a row's columns (see rematerialize): filter, order and cut the
+   * page on the few columns those need, then extract everything the page shows for its rows only.
+   */
+  private latePage(q: EventSelect): string {
+    const head = this.ctes(q);
+    const order = this.order(q.orderBy);
+    const pageColumns = this.columns;
+    this.columns = new Set();
+    const items = q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ');
+    const finalOrder = this.order(q.orderBy);
+    const shown = this.columns;
+    this.columns = pageColumns;
+    return (
+      `${head},\npg AS (\n  SELECT * FROM dd\n  ORDER BY ${order}\n  LIMIT ${checkedLimit(q.limit as number)}\n)\n` +
+      `SELECT ${items}\nFROM ${this.rematerialize('pg', shown)}\nORDER BY ${finalOrder}`
+    );
   }
 
   private topPerGroup(q: TopPerGroup): string {

@@ -150,7 +150,7 @@ describe('Athena endpoint override, against a local fake server', () => {
       await engine.close();
 
       expect(result.rows).toEqual([{ k0: 'ConsoleLogin', event_count: 42, first_seen: new Date('2024-03-01T08:15:00Z') }]);
-      expect(result.facts).toEqual({ id: 'local-1', engineMs: 321, bytesScanned: 4096, filesRead: null, cache: 'miss' });
+      expect(result.facts).toEqual({ id: 'local-1', engineMs: 321, bytesScanned: 4096, filesRead: null, cache: 'miss', queueMs: 12 });
       expect(server.seen.map((s) => s.operation)).toEqual(['StartQueryExecution', 'GetQueryExecution', 'GetQueryExecution', 'GetQueryResults']);
       const start = server.seen[0].body as { QueryString: string; WorkGroup: string; QueryExecutionContext: unknown };
       expect(start.WorkGroup).toBe('trailgate');

@@ -71,6 +71,8 @@ export interface AccountIdentities extends AccountView {
     lambda: Record<string, RoleDef>;
   };
   samlProviderArn: string;
+  /** SAML name qualifier of the Identity Center provider (userIdentity.identityProvider / responseElements.nameQualifier). */
+  samlNameQualifier: string;
   rootArn: string;
   /** Egress IP of the backup host (on premises). */
   datacenterIp: string;
@@ -354,6 +356,7 @@ function makeAccount(seed: number, index: number, accountId: string, orgWord: st
     humans,
     roles,
     samlProviderArn: `arn:aws:iam::${accountId}:saml-provider/AWSSSO_${rng.hex(16)}_DO_NOT_DELETE`,
+    samlNameQualifier: rng.base64(27) + '=',
     rootArn: `arn:aws:iam::${accountId}:root`,
     datacenterIp: publicIpv4(rng, [193, 194, 195]),
     resources,

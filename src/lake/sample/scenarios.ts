@@ -17,9 +17,12 @@ export interface PlantedScenario {
   description: string;
 }
 
-/** Fixed values the scenarios use (account ids, ARNs and the people's usual IPs derive from the seed). */
+/**
+ * Fixed values the scenarios use. Everything happens in summary.accounts[0] (cross-account target:
+ * accounts[1], or accounts[0] itself when there is one account); account ids, key ids and the
+ * people's usual IPs derive from the seed.
+ */
 export const PLANTED = {
-  account: 'accounts[0] (cross-account target: accounts[1], or accounts[0] when there is only one)',
   trailTamperer: 'dave.okafor',
   securityGroupOpener: 'frank.li',
   noMfaUser: 'erin.smith',

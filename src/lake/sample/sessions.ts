@@ -132,7 +132,6 @@ export class Sessions {
         roleArn: role.arn,
         durationSeconds: spec.durationSeconds,
       };
-      const qualifier = rng.base64(27) + '=';
       resp = {
         credentials,
         assumedRoleUser,
@@ -141,7 +140,7 @@ export class Sessions {
         subjectType: 'persistent',
         issuer: `https://portal.sso.us-east-1.amazonaws.com/saml/assertion/${rng.base64(40)}`,
         audience: 'https://signin.aws.amazon.com/saml',
-        nameQualifier: qualifier,
+        nameQualifier: acct.samlNameQualifier,
       };
       resources.push({ accountId: acct.accountId, type: 'AWS::IAM::SAMLProvider', ARN: acct.samlProviderArn });
     } else {
@@ -171,7 +170,7 @@ export class Sessions {
         userIdentity = { type: 'AWSService', invokedBy: issuer.service };
         break;
       case 'saml':
-        userIdentity = { type: 'SAMLUser', principalId: `${rng.base64(27)}=:${issuer.email}`, userName: issuer.email, identityProvider: acct.samlProviderArn };
+        userIdentity = { type: 'SAMLUser', principalId: `${acct.samlNameQualifier}:${issuer.email}`, userName: issuer.email, identityProvider: acct.samlNameQualifier };
         break;
     }
 

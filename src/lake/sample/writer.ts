@@ -43,7 +43,7 @@ parentPort.on('message', (job) => {
     fs.writeFileSync(job.file, gz);
     parentPort.postMessage({ id: job.id, bytes: gz.length });
   } catch (err) {
-    parentPort.postMessage({ id: job.id, bytes: 0, error: String(err && err.stack || err) });
+    parentPort.postMessage({ id: job.id, bytes: 0, error: String((err && err.message) || err) });
   }
 });
 `;
@@ -107,13 +107,19 @@ export class LakeWriter {
     this.workers[id % this.workers.length].postMessage(job);
   }
 
+  /** Wait for every queued file, then stop the threads. */
   async close(): Promise<void> {
     try {
       while (this.pending.size > 0 && !this.failure) await this.sleep();
     } finally {
-      await Promise.all(this.workers.map((w) => w.terminate()));
+      await this.dispose();
     }
     if (this.failure) throw this.failure;
+  }
+
+  /** Stop the threads without waiting for queued files (idempotent; used when generation fails). */
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
   private sleep(): Promise<void> {
