@@ -11,17 +11,23 @@ function identityType(v: unknown): IdentityTypeName {
   return (IDENTITY_TYPES as readonly unknown[]).includes(v) ? (v as IdentityTypeName) : 'UNKNOWN';
 }
 
+/**
+ * resources[] as JSON text. DuckDB keeps the record's keys (ARN, ARNPrefix, accountId); Trino
+ * names them after the Glue struct (arn, arnprefix, accountid): keys are read case-insensitively.
+ */
 function resources(v: unknown): EventResourceView[] {
   const parsed = json(v as string | null);
   if (!Array.isArray(parsed)) return [];
   return parsed
     .filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null)
-    .map((r) => ({
-      arn: typeof r.ARN === 'string' ? r.ARN : null,
-      arnPrefix: typeof r.ARNPrefix === 'string' ? r.ARNPrefix : null,
-      accountId: typeof r.accountId === 'string' ? r.accountId : null,
-      type: typeof r.type === 'string' ? r.type : null,
-    }));
+    .map((r) => {
+      const lower = new Map(Object.entries(r).map(([k, val]) => [k.toLowerCase(), val]));
+      const text = (k: string) => {
+        const val = lower.get(k);
+        return typeof val === 'string' ? val : null;
+      };
+      return { arn: text('arn'), arnPrefix: text('arnprefix'), accountId: text('accountid'), type: text('type') };
+    });
 }
 
 /** One engine row (EVENT_COLUMNS) to an Event. */

@@ -59,7 +59,8 @@ export class DuckDbEngine implements Engine {
   private async filesFor(query: Query): Promise<{ files: LakeFile[]; partitions: string[] }> {
     const plan = queryRoot(query).plan;
     const parts = selectPartitions(plan, await this.lake.partitions());
-    return { files: await this.lake.files(parts), partitions: parts.map((p) => `${p.account}/${p.region}/${p.day}`) };
+    // Several bucket prefixes may hold the same account/region/day: list each once.
+    return { files: await this.lake.files(parts), partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
   }
 
   private compile(query: Query, files: readonly LakeFile[]): CompiledSql {
