@@ -12,10 +12,15 @@ export const EventOrder = asEnum(['NEWEST_FIRST', 'OLDEST_FIRST'] as const);
 export const TimeBucket = asEnum(['MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH'] as const);
 export const StatsOrder = asEnum(['COUNT_DESC', 'COUNT_ASC', 'KEYS_ASC', 'BUCKET_ASC'] as const);
 export const Dimension = asEnum(DIMENSIONS);
+export const SourceIpKind = asEnum(['IP_ADDRESS', 'AWS_SERVICE'] as const);
 
 registerEnumType(IdentityType, { name: 'IdentityType', description: 'userIdentity.type; UNKNOWN when a record carries none.' });
 registerEnumType(EventCategory, { name: 'EventCategory', description: 'eventCategory; records older than eventVersion 1.08 count as MANAGEMENT (DATA when managementEvent is false).' });
 registerEnumType(EventOrder, { name: 'EventOrder' });
+registerEnumType(SourceIpKind, {
+  name: 'SourceIpKind',
+  description: 'IP_ADDRESS: sourceIPAddress is an IPv4/IPv6 address; AWS_SERVICE: it is "AWS Internal" or a service name (AWS calling on a principal\'s behalf).',
+});
 registerEnumType(TimeBucket, { name: 'TimeBucket', description: 'UTC buckets; WEEK starts on Monday.' });
 registerEnumType(StatsOrder, { name: 'StatsOrder' });
 registerEnumType(Dimension, {

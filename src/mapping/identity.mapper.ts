@@ -34,5 +34,6 @@ export function mapStatsRow(r: Row, keyCount: number): StatsRowView {
     errorCount: int(r.error_count),
     firstSeen: requiredTime(r.first_seen),
     lastSeen: requiredTime(r.last_seen),
+    distinctCount: r.distinct_count === undefined ? null : int(r.distinct_count),
   };
 }

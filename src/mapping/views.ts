@@ -89,6 +89,8 @@ export interface StatsRowView {
   readonly errorCount: number;
   readonly firstSeen: Date;
   readonly lastSeen: Date;
+  /** distinct values of the countDistinct key, when asked */
+  readonly distinctCount: number | null;
 }
 
 export interface PageInfoView {

@@ -6,7 +6,7 @@ import { dayOfWeek, field, hourOfDay, jsonText, toText } from './ir-builders';
 export const DIMENSIONS = [
   'ACCOUNT', 'REGION', 'EVENT_SOURCE', 'EVENT_NAME', 'EVENT_TYPE', 'EVENT_CATEGORY', 'IDENTITY_TYPE', 'PRINCIPAL_ARN',
   'PRINCIPAL_ID', 'ROLE_ARN', 'USER_NAME', 'ACCESS_KEY_ID', 'SOURCE_IP', 'USER_AGENT', 'ERROR_CODE', 'READ_ONLY',
-  'MFA_AUTHENTICATED', 'INVOKED_BY', 'SOURCE_IDENTITY', 'HOUR_OF_DAY', 'DAY_OF_WEEK', 'REQUEST_PARAMETER',
+  'MFA_AUTHENTICATED', 'INVOKED_BY', 'SOURCE_IDENTITY', 'SESSION_NAME', 'IDENTITY_ACCOUNT_ID', 'IDENTITY_ARN', 'HOUR_OF_DAY', 'DAY_OF_WEEK', 'REQUEST_PARAMETER',
   'RESPONSE_ELEMENT', 'ADDITIONAL_EVENT_DATA',
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -39,6 +39,9 @@ const PLAIN = {
   MFA_AUTHENTICATED: 'mfaAuthenticated',
   INVOKED_BY: 'invokedBy',
   SOURCE_IDENTITY: 'sourceIdentity',
+  SESSION_NAME: 'sessionName',
+  IDENTITY_ACCOUNT_ID: 'identityAccountId',
+  IDENTITY_ARN: 'identityKey',
 } as const satisfies Record<PlainDimension, FieldName>;
 
 export interface GroupKeySpec {

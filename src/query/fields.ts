@@ -49,6 +49,8 @@ export const FIELDS = [
   'sessionCreatedAt',
   'sourceIdentity',
   'crossAccount',
+  'instanceSession', // the role session name is an EC2 instance id: credentials delivered to an instance
+  'sourceIpIsAddress', // sourceIPAddress is an IPv4/IPv6 address (not "AWS Internal" or a service name)
   'rowHash', // content hash used for de-duplication and as the final keyset tiebreaker
 ] as const;
 

@@ -1,6 +1,7 @@
 import { RAW_EVENT_CATEGORY } from '../domain/event-category';
 import { KNOWN_RAW_IDENTITY_TYPES, RAW_IDENTITY_TYPE } from '../domain/identity-type';
-import type { EventFilterSpec, JsonMatchSpec, TimeRangeSpec } from './event-filter';
+import type { IpMatch } from '../domain/ip-match';
+import type { EventFilterSpec, JsonMatchSpec, SourceIpKind, TimeRangeSpec } from './event-filter';
 import type { FieldName, JsonFieldName } from './fields';
 import type { Pred } from './ir';
 import {
@@ -19,6 +20,7 @@ import {
   jsonText,
   lit,
   not,
+  notTrue,
   or,
 } from './ir-builders';
 
@@ -50,6 +52,14 @@ function identityTypes(types: EventFilterSpec['identityTypes']): Pred {
   return or(...preds);
 }
 
+const ipMatch = (ip: IpMatch): Pred => or(eq(field('sourceIp'), lit(ip.text)), ipRange(field('sourceIp'), ip.family, ip.lo, ip.hi));
+const ipsMatch = (ips: readonly IpMatch[]): Pred => or(...ips.map(ipMatch));
+
+function sourceIpKinds(kinds: readonly SourceIpKind[] | undefined): Pred {
+  if (!kinds?.length || kinds.length === 2) return and();
+  return kinds[0] === 'IP_ADDRESS' ? isTrue(field('sourceIpIsAddress')) : and(not(isNull(field('sourceIp'))), not(isTrue(field('sourceIpIsAddress'))));
+}
+
 /** Every EventFilter field as one predicate over the de-duplicated events. */
 export function filterPredicate(f: EventFilterSpec): Pred {
   const json = f.json ?? {};
@@ -57,6 +67,7 @@ export function filterPredicate(f: EventFilterSpec): Pred {
     rangePredicate(f.range),
     anyOf('account', f.accounts),
     anyOf('awsRegion', f.regions),
+    f.excludeRegions?.length ? not(inList(field('awsRegion'), f.excludeRegions)) : and(),
     anyOf('eventSource', f.eventSources),
     anyOf('eventName', f.eventNames),
     f.excludeEventNames?.length ? not(inList(field('eventName'), f.excludeEventNames)) : and(),
@@ -65,9 +76,12 @@ export function filterPredicate(f: EventFilterSpec): Pred {
     anyOf('roleArn', f.roleArns),
     anyOf('userName', f.userNames),
     anyOf('accessKeyId', f.accessKeyIds),
-    f.sourceIps?.length
-      ? or(...f.sourceIps.map((ip) => or(eq(field('sourceIp'), lit(ip.text)), ipRange(field('sourceIp'), ip.family, ip.lo, ip.hi))))
-      : and(),
+    f.sourceIps?.length ? ipsMatch(f.sourceIps) : and(),
+    // An excluded address never excludes a record without one ("AWS Internal", service names).
+    f.excludeSourceIps?.length ? notTrue(ipsMatch(f.excludeSourceIps)) : and(),
+    sourceIpKinds(f.sourceIpKinds),
+    boolIs('sessionCredentialFromConsole', f.sessionCredentialFromConsole),
+    f.instanceCredentials === undefined ? and() : f.instanceCredentials ? isTrue(field('instanceSession')) : not(isTrue(field('instanceSession'))),
     f.userAgentContains ? contains(field('userAgent'), f.userAgentContains, true) : and(),
     anyOf('errorCode', f.errorCodes),
     boolIs('isError', f.hasError),

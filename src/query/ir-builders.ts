@@ -38,6 +38,7 @@ export const inList = (expr: Expr, values: readonly LiteralValue[]): Pred => f({
 export const isNull = (expr: Expr): Pred => f({ kind: 'isNull', expr });
 export const isTrue = (expr: Expr): Pred => f({ kind: 'isTrue', expr });
 export const not = (pred: Pred): Pred => f({ kind: 'not', pred });
+export const notTrue = (pred: Pred): Pred => f({ kind: 'notTrue', pred });
 export const contains = (expr: Expr, needle: string, caseInsensitive = false): Pred =>
   f({ kind: 'contains', expr, needle, caseInsensitive });
 export const ipRange = (expr: Expr, family: 'ipv4' | 'ipv6', lo: string, hi: string): Pred =>

@@ -36,6 +36,8 @@ export type Pred =
   | { readonly kind: 'and'; readonly preds: readonly Pred[] }
   | { readonly kind: 'or'; readonly preds: readonly Pred[] }
   | { readonly kind: 'not'; readonly pred: Pred }
+  /** NOT, with unknown (NULL) counted as false first: rows where the test cannot apply are kept. */
+  | { readonly kind: 'notTrue'; readonly pred: Pred }
   | { readonly kind: 'isNull'; readonly expr: Expr }
   | { readonly kind: 'isTrue'; readonly expr: Expr }
   /** Substring test; case-insensitive folds both sides to lower case. */

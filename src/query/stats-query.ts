@@ -1,8 +1,8 @@
 import { dimensionExpr, type GroupKeySpec } from './dimensions';
 import type { EventFilterSpec } from './event-filter';
 import { filterPredicate } from './filter-predicate';
-import type { EventSelect, OrderItem, PartitionPlan, SelectItem, TimeUnit } from './ir';
-import { agg, asc, bucket, cmp, count, desc, field, isTrue, item, lit, ref, select, totalCount } from './ir-builders';
+import type { EventSelect, OrderItem, PartitionPlan, Pred, SelectItem, TimeUnit } from './ir';
+import { agg, and, asc, bucket, cmp, count, desc, field, instant, isTrue, item, lit, ref, select, totalCount } from './ir-builders';
 
 export type StatsOrder = 'COUNT_DESC' | 'COUNT_ASC' | 'KEYS_ASC' | 'BUCKET_ASC';
 
@@ -11,6 +11,15 @@ export interface StatsSpec {
   readonly interval: TimeUnit | null;
   readonly first: number;
   readonly order: StatsOrder;
+  /** keep only groups (or buckets) with at least this many events: thresholds and spikes */
+  readonly minCount?: number;
+  /**
+   * keep only groups first seen at or after this instant: with a range that starts a look-back
+   * window earlier, what is new (a principal's first source IP, API, region...)
+   */
+  readonly firstSeenAfter?: Date;
+  /** also count the distinct values of this key per group (e.g. user names per source IP) */
+  readonly countDistinct?: GroupKeySpec;
 }
 
 export const keyAlias = (i: number) => `k${i}`;
@@ -27,6 +36,7 @@ export function statsQuery(filter: EventFilterSpec, plan: PartitionPlan, spec: S
     item('first_seen', agg('min', field('eventTime'))),
     item('last_seen', agg('max', field('eventTime'))),
     item('total_events', totalCount()),
+    ...(spec.countDistinct ? [item('distinct_count', agg('countDistinct', dimensionExpr(spec.countDistinct)))] : []),
   ];
   const keyOrder = keys.map((k) => asc(ref(k.alias)));
   const bucketOrder = spec.interval ? [asc(ref('bucket'))] : [];
@@ -42,9 +52,18 @@ export function statsQuery(filter: EventFilterSpec, plan: PartitionPlan, spec: S
     where: filterPredicate(filter),
     select: items,
     groupBy: [...keys.map((k) => k.expr), ...bucketItem.map((b) => b.expr)],
-    // Without group keys an aggregate returns one row even over nothing; no events means no rows.
-    having: keys.length === 0 && !spec.interval ? cmp('>', count(), lit(0)) : null,
+    having: havingOf(spec, keys.length === 0 && !spec.interval),
     orderBy: orderBy[spec.order],
     limit: spec.first,
   });
+}
+
+function havingOf(spec: StatsSpec, ungrouped: boolean): Pred | null {
+  const h = and(
+    // Without group keys an aggregate returns one row even over nothing; no events means no rows.
+    ungrouped ? cmp('>', count(), lit(0)) : and(),
+    spec.minCount !== undefined ? cmp('>=', count(), lit(spec.minCount)) : and(),
+    spec.firstSeenAfter ? cmp('>=', agg('min', field('eventTime')), instant(spec.firstSeenAfter)) : and(),
+  );
+  return h.kind === 'true' ? null : h;
 }

@@ -149,6 +149,10 @@ export class DuckDbCompiler extends SqlCompiler {
     return family === 'ipv4' ? `tg_ipv4_hex(${ip})` : `tg_ipv6_hex(${ip})`;
   }
 
+  regexFull(text: string, pattern: string): string {
+    return `regexp_full_match(${text}, ${encodeString(pattern)})`;
+  }
+
   anyResourceArn(arnList: string): string {
     const resources = this.col('resources');
     return (

@@ -115,6 +115,12 @@ export function fieldSql(name: FieldName, c: SqlCompiler): string {
       return c.parseTime(c.col('useridentity.sessioncontext.attributes.creationdate'));
     case 'sourceIdentity':
       return `coalesce(${c.col('useridentity.sourceidentity')}, ${c.col('useridentity.sessioncontext.sourceidentity')})`;
+    case 'instanceSession':
+      // EC2 instance ids: i- and 8 or 17 hex digits.
+      // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html
+      return `coalesce(${c.regexFull(fieldSql('sessionName', c), '^i-([0-9a-f]{8}|[0-9a-f]{17})$')}, FALSE)`;
+    case 'sourceIpIsAddress':
+      return `(${c.ipHex(c.col('sourceipaddress'), 'ipv4')} IS NOT NULL OR ${c.ipHex(c.col('sourceipaddress'), 'ipv6')} IS NOT NULL)`;
     case 'crossAccount':
       return `(${c.col('useridentity.accountid')} IS NOT NULL AND ${c.col('useridentity.accountid')} <> tg_account)`;
     default:

@@ -73,6 +73,8 @@ export abstract class SqlCompiler {
   abstract anyValue(arg: string): string;
   abstract ipHex(ip: string, family: 'ipv4' | 'ipv6'): string;
   abstract anyResourceArn(arnList: string): string;
+  /** Whole-string match of a constant pattern (RE2 syntax in both engines). */
+  abstract regexFull(text: string, pattern: string): string;
 
   /** Constants chosen by code (not by clients) use the audited encoder in every dialect. */
   constant(s: string): string {
@@ -243,6 +245,8 @@ export abstract class SqlCompiler {
         return `(${p.preds.map((x) => this.pred(x)).join(' OR ')})`;
       case 'not':
         return `(NOT ${this.pred(p.pred)})`;
+      case 'notTrue':
+        return `(NOT coalesce(${this.pred(p.pred)}, FALSE))`;
       case 'isNull':
         return `(${this.expr(p.expr)} IS NULL)`;
       case 'isTrue':

@@ -115,6 +115,11 @@ export class TrinoCompiler extends SqlCompiler {
       : `(CASE WHEN strpos(${ip}, ':') > 0 THEN ${hex} END)`;
   }
 
+  regexFull(text: string, pattern: string): string {
+    const anchored = `${pattern.startsWith('^') ? '' : '^'}${pattern}${pattern.endsWith('$') ? '' : '$'}`;
+    return `regexp_like(${text}, ${encodeString(anchored)})`;
+  }
+
   anyResourceArn(arnList: string): string {
     return `any_match(resources, x -> contains(${arnList}, x.arn) OR contains(${arnList}, x.arnprefix))`;
   }

@@ -22,10 +22,11 @@ describe('schema/schema.graphql', () => {
     expect(printTrailgateSchema(schema)).toBe(committed);
   });
 
+  // API.md: names may be added freely, never renamed or removed.
   it('keeps the query signatures of API.md', () => {
     expect(argsOf(schema, 'Query', 'events')).toEqual({ filter: 'EventFilter!', first: 'Int = 50', after: 'String', order: 'EventOrder = NEWEST_FIRST' });
     expect(argsOf(schema, 'Query', 'event')).toEqual({ eventId: 'String!', range: 'TimeRange!' });
-    expect(argsOf(schema, 'Query', 'eventStats')).toEqual({
+    expect(argsOf(schema, 'Query', 'eventStats')).toMatchObject({
       filter: 'EventFilter!',
       groupBy: '[GroupKey!]!',
       interval: 'TimeBucket',
@@ -41,11 +42,11 @@ describe('schema/schema.graphql', () => {
   it('keeps every EventFilter field of API.md', () => {
     const fields = Object.keys((schema.getType('EventFilter') as unknown as GraphQLObjectType).getFields()).sort();
     expect(fields).toEqual(
-      [
+      expect.arrayContaining([
         'range', 'accounts', 'regions', 'eventSources', 'eventNames', 'excludeEventNames', 'identityTypes', 'principalArns',
         'roleArns', 'userNames', 'accessKeyIds', 'sourceIps', 'userAgentContains', 'errorCodes', 'hasError', 'readOnly',
         'categories', 'crossAccount', 'resourceArns', 'eventIds', 'requestParameters', 'responseElements', 'additionalEventData',
-      ].sort(),
+      ]),
     );
   });
 });

@@ -2,7 +2,8 @@ import { Field, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { EVENT_CATEGORIES, type EventCategoryName } from '../../domain/event-category';
 import { IDENTITY_TYPES, type IdentityTypeName } from '../../domain/identity-type';
-import { EventCategory, IdentityType } from '../enums';
+import type { SourceIpKind as SourceIpKindName } from '../../query/event-filter';
+import { EventCategory, IdentityType, SourceIpKind } from '../enums';
 import { JsonMatch } from './json-match.input';
 import { TimeRange } from './time-range.input';
 import { ACCESS_KEY_ID, ACCOUNT_ID, ARN, EVENT_NAME, EVENT_SOURCE, IsIpOrCidr, MAX_LIST, REGION } from './validators';
@@ -26,6 +27,12 @@ export class EventFilter {
   @ArrayMaxSize(MAX_LIST)
   @Matches(REGION, { ...list, message: 'regions must look like us-east-1' })
   regions?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'awsRegion outside these (an allow-list of expected regions).' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_LIST)
+  @Matches(REGION, { ...list, message: 'excludeRegions must look like us-east-1' })
+  excludeRegions?: string[];
 
   @Field(() => [String], { nullable: true, description: 'e.g. "iam.amazonaws.com"' })
   @IsOptional()
@@ -82,6 +89,28 @@ export class EventFilter {
   @ArrayMaxSize(MAX_LIST)
   @IsIpOrCidr()
   sourceIps?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Not from these addresses or CIDR blocks (records without an address are kept).' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_LIST)
+  @IsIpOrCidr()
+  excludeSourceIps?: string[];
+
+  @Field(() => [SourceIpKind], { nullable: true, description: 'What sourceIPAddress holds: an address, or an AWS service name / "AWS Internal".' })
+  @IsOptional()
+  @ArrayMaxSize(2)
+  @IsIn(['IP_ADDRESS', 'AWS_SERVICE'], list)
+  sourceIpKinds?: SourceIpKindName[];
+
+  @Field({ nullable: true, description: 'Calls made with console session credentials (sessionCredentialFromConsole).' })
+  @IsOptional()
+  @IsBoolean()
+  sessionCredentialFromConsole?: boolean;
+
+  @Field({ nullable: true, description: 'Role sessions named after an EC2 instance id: credentials delivered to an instance.' })
+  @IsOptional()
+  @IsBoolean()
+  instanceCredentials?: boolean;
 
   @Field({ nullable: true, description: 'Case-insensitive substring of userAgent.' })
   @IsOptional()

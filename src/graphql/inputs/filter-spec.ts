@@ -18,11 +18,13 @@ const nonEmpty = <T>(xs: readonly T[] | null | undefined): readonly T[] | undefi
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
 
 export function filterSpec(f: EventFilter): EventFilterSpec {
-  const ips: IpMatch[] | undefined = f.sourceIps?.map((s) => {
+  const parse = (name: string) => (s: string): IpMatch => {
     const m = parseIpMatch(s);
-    if (!m) throw badInput(`sourceIps: not an address or CIDR block: ${s}`);
+    if (!m) throw badInput(`${name}: not an address or CIDR block: ${s}`);
     return m;
-  });
+  };
+  const ips = f.sourceIps?.map(parse('sourceIps'));
+  const excludedIps = f.excludeSourceIps?.map(parse('excludeSourceIps'));
   const json = defined({
     requestParameters: nonEmpty(f.requestParameters?.map(matchSpec)),
     responseElements: nonEmpty(f.responseElements?.map(matchSpec)),
@@ -32,6 +34,7 @@ export function filterSpec(f: EventFilter): EventFilterSpec {
     range: rangeSpec(f.range),
     accounts: nonEmpty(f.accounts),
     regions: nonEmpty(f.regions),
+    excludeRegions: nonEmpty(f.excludeRegions),
     eventSources: nonEmpty(f.eventSources),
     eventNames: nonEmpty(f.eventNames),
     excludeEventNames: nonEmpty(f.excludeEventNames),
@@ -41,6 +44,10 @@ export function filterSpec(f: EventFilter): EventFilterSpec {
     userNames: nonEmpty(f.userNames),
     accessKeyIds: nonEmpty(f.accessKeyIds),
     sourceIps: nonEmpty(ips),
+    excludeSourceIps: nonEmpty(excludedIps),
+    sourceIpKinds: nonEmpty(f.sourceIpKinds),
+    sessionCredentialFromConsole: f.sessionCredentialFromConsole ?? undefined,
+    instanceCredentials: f.instanceCredentials ?? undefined,
     userAgentContains: f.userAgentContains ?? undefined,
     errorCodes: nonEmpty(f.errorCodes),
     hasError: f.hasError ?? undefined,

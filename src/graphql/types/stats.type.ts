@@ -11,10 +11,15 @@ export class StatsRow {
   @Field(() => Int) errorCount!: number;
   @Field(() => DateTimeScalar) firstSeen!: Date;
   @Field(() => DateTimeScalar) lastSeen!: Date;
+  @Field(() => Int, { nullable: true, description: 'Distinct values of the countDistinct key in the group (null when not asked).' })
+  distinctCount!: number | null;
 }
 
 @ObjectType()
 export class EventStats {
   @Field(() => [StatsRow]) rows!: StatsRow[];
-  @Field(() => Int, { description: 'Events matching the filter, over all groups (not only the rows returned).' }) totalEvents!: number;
+  @Field(() => Int, {
+    description: 'Events matching the filter over all groups, not only the rows returned (over the groups kept, when minCount or firstSeenAfter is given).',
+  })
+  totalEvents!: number;
 }
