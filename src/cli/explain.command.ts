@@ -59,7 +59,7 @@ export async function explainFile(config: Config, file: string, opts: ExplainOpt
     config.engine === 'athena' ? await offlineAthena(config, opts.glueTable, logger) : await openEngine(config, await resolveLake(config), logger);
   const gateway = await createGateway(config, engine, logger);
   try {
-    const ctx = gateway.context(undefined, undefined, true);
+    const ctx = gateway.context({ explain: true });
     const res = await gateway.apollo.executeOperation({ query, variables }, { contextValue: ctx });
     if (res.body.kind !== 'single') throw new Error('incremental delivery is not supported');
     const errors = res.body.singleResult.errors ?? [];

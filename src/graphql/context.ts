@@ -18,4 +18,6 @@ export interface GraphQLContext {
   readonly runner: QueryRunner;
   readonly loaders: IdentityLoaders;
   readonly services: Services;
+  /** the caller may run catalogue (persisted) operations only (a per-principal switch) */
+  readonly persistedOnly: boolean;
 }

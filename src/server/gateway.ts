@@ -18,13 +18,23 @@ import { StatsService } from '../services/stats.service';
 import { formatError } from './error-formatter';
 import { trailgatePlugin } from './trailgate-plugin';
 
+export interface ContextOptions {
+  readonly requestId?: string;
+  /** aborted when the client goes away: engines stop their work */
+  readonly signal?: AbortSignal;
+  /** compile and report the engine queries instead of running them */
+  readonly explain?: boolean;
+  /** the caller may run catalogue (persisted) operations only */
+  readonly persistedOnly?: boolean;
+}
+
 /** The composition root: engine, services, schema and Apollo server, without HTTP. */
 export interface Gateway {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly engine: Engine;
   readonly limits: QueryLimits;
   /** A request's context; with `explain` nothing runs and the compiled queries are reported. */
-  context(requestId?: string, signal?: AbortSignal, explain?: boolean): GraphQLContext;
+  context(opts?: ContextOptions): GraphQLContext;
   close(): Promise<void>;
 }
 
@@ -66,9 +76,9 @@ export async function createGateway(
     plugins: [trailgatePlugin(logger, engine.name), ...extraPlugins],
   });
   await apollo.start();
-  const context = (requestId: string = randomUUID(), signal?: AbortSignal, explain = false): GraphQLContext => {
+  const context = ({ requestId = randomUUID(), signal, explain = false, persistedOnly = false }: ContextOptions = {}): GraphQLContext => {
     const runner = new QueryRunner(engine, requestId, signal, explain);
-    return { requestId, runner, loaders: createIdentityLoaders(runner, limits), services };
+    return { requestId, runner, loaders: createIdentityLoaders(runner, limits), services, persistedOnly };
   };
   return {
     apollo,

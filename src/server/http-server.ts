@@ -49,7 +49,7 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
-      return gateway.context(String(request.id), abort.signal, wantsExplain(request.body, request.query));
+      return gateway.context({ requestId: String(request.id), signal: abort.signal, explain: wantsExplain(request.body, request.query) });
     },
   });
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });

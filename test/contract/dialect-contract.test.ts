@@ -657,7 +657,7 @@ const answers = new Map<string, TestResult>();
 const observed = new Map<string, Observed>();
 
 async function execute(h: Harness, op: Op, variables: Vars, explain: boolean): Promise<TestResult> {
-  const ctx = h.gateway.context(undefined, undefined, explain);
+  const ctx = h.gateway.context({ explain });
   const res = await h.gateway.apollo.executeOperation({ query: op.query, variables }, { contextValue: ctx });
   if (res.body.kind !== 'single') throw new Error('unexpected incremental result');
   return JSON.parse(JSON.stringify(res.body.singleResult)) as TestResult;
