@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { CLIENT_ERROR_CODES, isTrailgateError } from '../domain/trailgate-error';
 
 /** Apollo/graphql-js codes for faults in the client's document or variables. */
@@ -17,6 +17,18 @@ function flatten(errors: readonly ValidationErrorLike[], prefix = ''): Array<{ p
     const own = e.constraints ? [{ path: p, problems: Object.values(e.constraints) }] : [];
     return [...own, ...flatten(e.children ?? [], p)];
   });
+}
+
+/**
+ * Request errors Apollo raises with a 4xx status and no code ("provided sha does not match
+ * query", "Unsupported persisted query version" in its APQ handling): the client's fault, with a
+ * fixed message of Apollo's, so they are answered, not masked. Only errors Apollo built itself
+ * qualify (a GraphQLError wrapping nothing); anything wrapping a thrown error is still masked.
+ */
+function isApolloRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** Marks internal errors; the request-id plugin fills in the id (formatError has no context). */
@@ -38,6 +50,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const problems = flatten(validationErrors);
     const summary = problems.map((p) => `${p.path}: ${p.problems.join('; ')}`).join(' | ');
     return { ...base, message: `Invalid input: ${summary}`, extensions: { code: 'BAD_USER_INPUT', validation: problems } };
+  }
+  if (isApolloRequestError(error)) {
+    return { ...base, message: formatted.message, extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' } };
   }
   if (typeof code === 'string' && CLIENT_DOCUMENT_CODES.has(code) && !isTrailgateError(original)) {
     return { ...base, message: formatted.message, extensions: { code: 'BAD_USER_INPUT', reason: code } };

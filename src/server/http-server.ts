@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { Engine } from '../engines/engine';
-import type { GraphQLContext } from '../graphql/context';
+import type { PersistedCatalog } from '../persisted/persisted-catalog';
 import { createGateway, type Gateway } from './gateway';
+import { withDocumentId } from './persisted-document-id';
+import { loadPersistedCatalog } from './persisted-manifest';
+import { persistedPlugin } from './persisted-plugin';
+import { registerPersistedRoutes } from './persisted-routes';
 
 /**
  * `extensions: { "explain": true }` on a request (POST body, or the `extensions` JSON parameter
@@ -23,15 +29,46 @@ function wantsExplain(body: unknown, query: unknown): boolean {
   }
 }
 
+/** The HTTP request as Apollo reads it (what @as-integrations/fastify's handler builds). */
+function toGraphQLRequest(request: FastifyRequest): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const search = new URL(request.url, 'http://localhost').search;
+  return { method: request.method.toUpperCase(), headers, search, body: request.body };
+}
+
+export interface HttpServerOptions {
+  /**
+   * The persisted-query manifest (Apollo's format). Default: `<repo>/schema/persisted/manifest.json`,
+   * served when it exists (a warning while it does not). A path given here must exist; `null`
+   * serves no catalogue. A manifest that fails its checks stops the start.
+   */
+  readonly manifest?: string | null;
+  /**
+   * Whether this request's caller may run catalogue operations only (`GraphQLContext.persistedOnly`).
+   * The seam authentication will use: it will answer from the request's principal
+   * (`mode: persisted-only`). Until then every caller is a full principal; tests set it.
+   */
+  readonly persistedOnly?: (request: FastifyRequest) => boolean;
+}
+
 export interface HttpServer {
   readonly app: FastifyInstance;
   readonly gateway: Gateway;
+  readonly catalog: PersistedCatalog;
   readonly url: string;
   close(): Promise<void>;
 }
 
-/** GraphQL over HTTP at /graphql (Fastify 5 + Apollo Server 5), plus /healthz. */
-export async function startHttpServer(config: Config, engine: Engine, logger: Logger): Promise<HttpServer> {
+/**
+ * GraphQL over HTTP at /graphql (Fastify 5 + Apollo Server 5), the persisted operations (by
+ * `extensions.persistedQuery.sha256Hash`, by `documentId`, and at /baselines), plus /healthz.
+ */
+export async function startHttpServer(config: Config, engine: Engine, logger: Logger, options: HttpServerOptions = {}): Promise<HttpServer> {
+  const catalog = await loadPersistedCatalog(options.manifest, logger);
+  const persistedOnly = options.persistedOnly ?? (() => false);
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     // Request lines are logged by the GraphQL layer with the request id, not per HTTP hit.
@@ -41,23 +78,54 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
     requestTimeout: 120_000,
   });
   // Drain in-flight requests before Apollo stops.
-  const gateway = await createGateway(config, engine, logger, [fastifyApolloDrainPlugin(app)]);
-  const handler = fastifyApolloHandler<GraphQLContext>(gateway.apollo, {
-    context: async (request, reply) => {
-      // Stop engine work when the client goes away before the answer.
-      const abort = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
-      return gateway.context({ requestId: String(request.id), signal: abort.signal, explain: wantsExplain(request.body, request.query) });
+  const gateway = await createGateway(config, engine, logger, [fastifyApolloDrainPlugin(app), persistedPlugin(catalog)]);
+
+  /** Runs one GraphQL-over-HTTP request through Apollo with this request's context, and replies. */
+  const answer = async (request: FastifyRequest, reply: FastifyReply, httpGraphQLRequest: HTTPGraphQLRequest) => {
+    const response = await gateway.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => {
+        // Stop engine work when the client goes away before the answer.
+        const abort = new AbortController();
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) abort.abort();
+        });
+        return gateway.context({
+          requestId: String(request.id),
+          signal: abort.signal,
+          explain: wantsExplain(request.body, request.query),
+          persistedOnly: persistedOnly(request),
+        });
+      },
+    });
+    for (const [key, value] of response.headers) void reply.header(key, value);
+    void reply.code(response.status ?? 200);
+    if (response.body.kind === 'complete') return response.body.string;
+    return reply.send(Readable.from(response.body.asyncIterator));
+  };
+
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: (request, reply) => answer(request, reply, withDocumentId(toGraphQLRequest(request))),
+  });
+  registerPersistedRoutes(app, {
+    catalog,
+    engineName: engine.name,
+    // A catalogue run is a JSON POST whatever the route's method: Apollo's CSRF check (meant for
+    // browser-sent simple requests) would refuse a plain GET, and the catalogue holds queries only.
+    run: (request, reply, body) => {
+      const http = toGraphQLRequest(request);
+      http.headers.set('content-type', 'application/json');
+      return answer(request, reply, { ...http, method: 'POST', search: '', body });
     },
   });
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
   app.get('/healthz', async () => ({ status: 'ok' }));
   const address = await app.listen({ host: config.host, port: config.port });
   return {
     app,
     gateway,
+    catalog,
     url: `${address}/graphql`,
     async close() {
       await app.close();
