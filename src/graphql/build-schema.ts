@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { EventResolver } from './resolvers/event.resolver';
 import { IdentityResolver } from './resolvers/identity.resolver';
 import { LakeResolver } from './resolvers/lake.resolver';
+import { ResourceResolver } from './resolvers/resource.resolver';
 import { StatsResolver } from './resolvers/stats.resolver';
 import { DateTimeScalar } from './scalars';
 
@@ -13,7 +14,7 @@ import { DateTimeScalar } from './scalars';
  */
 export function buildTrailgateSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [EventResolver, StatsResolver, IdentityResolver, LakeResolver],
+    resolvers: [EventResolver, StatsResolver, IdentityResolver, ResourceResolver, LakeResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
     emitSchemaFile: false,

@@ -3,12 +3,14 @@ import type { EventService } from '../services/event.service';
 import type { IdentityService } from '../services/identity.service';
 import type { LakeService } from '../services/lake.service';
 import type { QueryRunner } from '../services/query-runner';
+import type { ResourceService } from '../services/resource.service';
 import type { StatsService } from '../services/stats.service';
 
 export interface Services {
   readonly events: EventService;
   readonly stats: StatsService;
   readonly identities: IdentityService;
+  readonly resources: ResourceService;
   readonly lake: LakeService;
 }
 

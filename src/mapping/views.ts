@@ -82,6 +82,43 @@ export interface CountedValueView {
   readonly count: number;
 }
 
+/** A resource named in resources[] (by ARN, or by ARNPrefix when the entry has no ARN). */
+export interface ResourceView {
+  readonly arn: string;
+  readonly type: string | null;
+  readonly accountId: string | null;
+  readonly eventCount: number;
+  readonly firstSeen: Date;
+  readonly lastSeen: Date;
+}
+
+/** Who issued a key: the issuing AssumeRole* event, as seen by the level queries of a role chain. */
+export interface IssueLinkView {
+  /** the issued access key */
+  readonly accessKey: string;
+  /** the caller of the issuing event (its Identity.arn), preferring a copy of the event that names an ARN */
+  readonly issuer: string | null;
+  /** the key the issuer signed the call with (the next link of a chain) */
+  readonly issuerAccessKey: string | null;
+  readonly issuerSourceIdentity: string | null;
+  readonly issuedAt: Date | null;
+}
+
+/** A key a session signed with, with the link that issued it (null when no issuing event was found). */
+export interface SessionKeyView {
+  readonly sessionArn: string;
+  readonly sessionSourceIdentity: string | null;
+  readonly link: IssueLinkView | null;
+}
+
+/** Role-chain answers for one principal over a range. */
+export interface RoleChainView {
+  /** principals whose AssumeRole* calls issued the credentials it used, by sessions issued; count desc, value asc */
+  readonly assumedBy: readonly CountedValueView[];
+  /** the principal at the start of its chain (see RoleChainService) */
+  readonly sourcePrincipal: string | null;
+}
+
 export interface StatsRowView {
   readonly keys: readonly (string | null)[];
   readonly bucket: Date | null;

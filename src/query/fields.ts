@@ -59,3 +59,22 @@ export type FieldName = (typeof FIELDS)[number];
 /** Fields holding free-form JSON text. */
 export const JSON_FIELDS = ['requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'] as const;
 export type JsonFieldName = (typeof JSON_FIELDS)[number];
+
+/**
+ * What a select may expand each de-duplicated event into, one row per element (EventSelect.unnest):
+ * - `resources`: the entries of resources[];
+ * - `credentials`: the access keys an event touches: the key it was signed with (`used`) and the
+ *   key it handed out (`issued`: responseElements.credentials.accessKeyId of STS calls).
+ */
+export const UNNEST_SOURCES = ['resources', 'credentials'] as const;
+export type UnnestSource = (typeof UNNEST_SOURCES)[number];
+
+/** Fields of an expanded row, with the source that provides each. */
+export const UNNEST_FIELDS = {
+  resourceArn: 'resources', // ARN, else ARNPrefix: an entry with only a prefix is a resource named by its prefix
+  resourceType: 'resources',
+  resourceAccountId: 'resources',
+  credentialKey: 'credentials',
+  credentialUse: 'credentials', // 'used' | 'issued'
+} as const satisfies Record<string, UnnestSource>;
+export type UnnestFieldName = keyof typeof UNNEST_FIELDS;

@@ -1,4 +1,4 @@
-import type { FieldName, JsonFieldName } from './fields';
+import type { FieldName, JsonFieldName, UnnestFieldName, UnnestSource } from './fields';
 import type {
   AggFn,
   CmpOp,
@@ -11,6 +11,7 @@ import type {
   SelectItem,
   TimeUnit,
   TopPerGroup,
+  Unnest,
 } from './ir';
 
 /** Tiny constructors: the only way IR nodes are made (STYLE.md habit 1). */
@@ -30,6 +31,7 @@ export const agg = (fn: AggFn, arg: Expr | null = null, filter: Pred | null = nu
 export const count = (filter: Pred | null = null): Expr => agg('count', null, filter);
 export const totalCount = (): Expr => f({ kind: 'totalCount' });
 export const ref = (alias: string): Expr => f({ kind: 'ref', alias });
+export const unnested = (name: UnnestFieldName): Expr => f({ kind: 'unnested', name });
 
 export const TRUE: Pred = f({ kind: 'true' });
 export const cmp = (op: CmpOp, left: Expr, right: Expr): Pred => f({ kind: 'cmp', op, left, right });
@@ -66,9 +68,15 @@ export const item = (alias: string, expr: Expr): SelectItem => {
   return f({ alias, expr });
 };
 
+/** Expansion of each event into the rows of `source`, keeping those that pass `where`. */
+export function unnest(source: UnnestSource, where: Pred = TRUE): Unnest {
+  return f({ kind: 'unnest', source, where });
+}
+
 export function select(parts: {
   plan: PartitionPlan;
   where: Pred;
+  unnest?: Unnest | null;
   select: readonly SelectItem[];
   groupBy?: readonly Expr[];
   having?: Pred | null;
@@ -79,6 +87,7 @@ export function select(parts: {
     kind: 'select',
     plan: parts.plan,
     where: parts.where,
+    unnest: parts.unnest ?? null,
     select: f([...parts.select]),
     groupBy: f([...(parts.groupBy ?? [])]),
     having: parts.having ?? null,

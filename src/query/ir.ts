@@ -1,4 +1,4 @@
-import type { FieldName, JsonFieldName } from './fields';
+import type { FieldName, JsonFieldName, UnnestFieldName, UnnestSource } from './fields';
 
 /**
  * The engine-neutral query model. Nodes are frozen plain objects with a `kind`, made only by the
@@ -23,7 +23,9 @@ export type Expr =
   /** Sum of count(*) over all groups: the total behind a grouped result. */
   | { readonly kind: 'totalCount' }
   /** A select-list alias, for ORDER BY / outer queries. */
-  | { readonly kind: 'ref'; readonly alias: string };
+  | { readonly kind: 'ref'; readonly alias: string }
+  /** A field of the row an event was expanded into (only in a select with the matching `unnest`). */
+  | { readonly kind: 'unnested'; readonly name: UnnestFieldName };
 
 export type AggFn = 'count' | 'countDistinct' | 'min' | 'max' | 'anyValue';
 
@@ -69,11 +71,23 @@ export interface PartitionPlan {
   readonly regions: readonly string[] | null;
 }
 
-/** SELECT over the de-duplicated events of a partition plan. */
+/**
+ * Expands each de-duplicated event into one row per element of `source` (events without elements
+ * yield no row); `where` keeps expanded rows and may use the source's unnested fields.
+ */
+export interface Unnest {
+  readonly kind: 'unnest';
+  readonly source: UnnestSource;
+  readonly where: Pred;
+}
+
+/** SELECT over the de-duplicated events of a partition plan (or over their expanded rows). */
 export interface EventSelect {
   readonly kind: 'select';
   readonly plan: PartitionPlan;
+  /** tests each event, before de-duplication and expansion */
   readonly where: Pred;
+  readonly unnest: Unnest | null;
   readonly select: readonly SelectItem[];
   readonly groupBy: readonly Expr[];
   readonly having: Pred | null;

@@ -14,6 +14,7 @@ import { IdentityService } from '../services/identity.service';
 import { LakeService } from '../services/lake.service';
 import { DEFAULT_LIMITS, type QueryLimits } from '../services/limits';
 import { QueryRunner } from '../services/query-runner';
+import { ResourceService } from '../services/resource.service';
 import { StatsService } from '../services/stats.service';
 import { formatError } from './error-formatter';
 import { trailgatePlugin } from './trailgate-plugin';
@@ -64,6 +65,7 @@ export async function createGateway(
     events,
     stats: new StatsService(limits),
     identities: new IdentityService(limits, cursors, events),
+    resources: new ResourceService(limits, cursors, events),
     lake: new LakeService(),
   };
   const apollo = new ApolloServer<GraphQLContext>({

@@ -65,6 +65,18 @@ export class IdentityService {
     return values.flatMap((v) => (v.value === null ? [] : [v.value])).sort();
   }
 
+  /** Principals whose AssumeRole* calls issued the sessions of a role-session principal (RoleChainService). */
+  async assumedBy(loaders: IdentityLoaders, identity: IdentityNode, first: number): Promise<CountedValueView[]> {
+    checkFirst(first, this.limits);
+    const chain = await loaders.roleChains.load({ arn: identity.arn, range: identity.filter.range });
+    return chain.assumedBy.slice(0, first);
+  }
+
+  /** The principal at the start of a role session's chain (RoleChainService); null for other principals. */
+  async sourcePrincipal(loaders: IdentityLoaders, identity: IdentityNode): Promise<string | null> {
+    return (await loaders.roleChains.load({ arn: identity.arn, range: identity.filter.range })).sourcePrincipal;
+  }
+
   async eventsOf(
     runner: QueryRunner,
     loaders: IdentityLoaders,

@@ -5,6 +5,7 @@ import { recordStructure } from './duckdb-struct-type';
 import { jsonPath } from './json-path';
 import { encodeString } from './literal-encoder';
 import { SqlCompiler } from './sql-compiler';
+import type { UnnestColumn } from './unnest-sql';
 
 export interface DuckDbSourceBinding {
   /** The files the engine resolved for the plan's partitions. */
@@ -51,6 +52,11 @@ export class DuckDbCompiler extends SqlCompiler {
       `(SELECT ${page}.tg_time, ${page}.tg_account, ${page}.tg_hash, ${page}.tg_file, ` +
       `unnest(json_transform(${page}.tg_raw, ${encodeString(recordStructure(columns))})) FROM ${page}) AS dd`
     );
+  }
+
+  /** Several unnest() in one select list expand in parallel. */
+  protected unnestRelation(columns: readonly UnnestColumn[]): string {
+    return `(SELECT dd.*, ${columns.map((c) => `unnest(${c.array}) AS ${c.alias}`).join(', ')} FROM dd) AS ux`;
   }
 
   protected sourceRelation(_plan: PartitionPlan, columns: ReadonlySet<string>): string {
@@ -147,6 +153,14 @@ export class DuckDbCompiler extends SqlCompiler {
 
   ipHex(ip: string, family: 'ipv4' | 'ipv6'): string {
     return family === 'ipv4' ? `tg_ipv4_hex(${ip})` : `tg_ipv6_hex(${ip})`;
+  }
+
+  arrayOf(items: readonly string[]): string {
+    return `[${items.join(', ')}]`;
+  }
+
+  arrayMember(array: string, member: string): string {
+    return `list_transform(${array}, lambda x: x.${member})`;
   }
 
   regexFull(text: string, pattern: string): string {

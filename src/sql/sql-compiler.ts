@@ -1,10 +1,23 @@
 import { catalogueColumn, CLOUDTRAIL_COLUMNS } from '../domain/column-catalogue';
-import type { FieldName } from '../query/fields';
-import { assertNever, type EventSelect, type Expr, type LiteralValue, type OrderItem, type PartitionPlan, type Pred, type Query, type TimeUnit, type TopPerGroup } from '../query/ir';
+import { UNNEST_FIELDS, type FieldName, type UnnestSource } from '../query/fields';
+import {
+  assertNever,
+  type EventSelect,
+  type Expr,
+  type LiteralValue,
+  type OrderItem,
+  type PartitionPlan,
+  type Pred,
+  type Query,
+  type TimeUnit,
+  type TopPerGroup,
+  type Unnest,
+} from '../query/ir';
 import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql, SqlDialectName, SqlParam } from './compiled-sql';
 import { fieldSql } from './field-sql';
 import { encodeString } from './literal-encoder';
+import { unnestColumns, unnestedFieldSql, type UnnestColumn } from './unnest-sql';
 
 /**
  * Renders the IR to SQL. One visitor for every dialect; a dialect overrides the hooks below
@@ -14,6 +27,9 @@ import { encodeString } from './literal-encoder';
  *      , dd AS (filtered rows, one per (eventid, content hash): duplicate deliveries count once)
  *   SELECT ... FROM dd ...
  *
+ * A select that unnests reads `FROM <dd expanded into one row per element>` instead, with its
+ * own WHERE on the expanded rows; the two CTEs stay as they are.
+ *
  * Filtering happens before de-duplication: a filter is a function of the record, so the copies
  * of a duplicate delivery pass or fail together.
  */
@@ -21,6 +37,8 @@ export abstract class SqlCompiler {
   abstract readonly dialect: SqlDialectName;
   private params: SqlParam[] = [];
   private columns = new Set<string>();
+  /** the source the select being rendered expands (its unnested fields are in scope), if any */
+  private unnesting: UnnestSource | null = null;
 
   compile(query: Query): CompiledSql {
     this.params = [];
@@ -52,6 +70,12 @@ export abstract class SqlCompiler {
     throw new Error(`${this.dialect} does not re-extract columns`);
   }
 
+  /**
+   * `dd` joined with its rows' parallel arrays unnested side by side (element i of each array makes
+   * row i, aliased by the column's alias); events whose arrays are empty or NULL yield no row.
+   */
+  protected abstract unnestRelation(columns: readonly UnnestColumn[]): string;
+
   /** Runs before rendering (a dialect may bind its source's parameters first). */
   protected prologue(): void {}
 
@@ -73,6 +97,10 @@ export abstract class SqlCompiler {
   abstract anyValue(arg: string): string;
   abstract ipHex(ip: string, family: 'ipv4' | 'ipv6'): string;
   abstract anyResourceArn(arnList: string): string;
+  /** An array of the given element expressions. */
+  abstract arrayOf(items: readonly string[]): string;
+  /** The array of one member of each struct in an array of structs. */
+  abstract arrayMember(array: string, member: string): string;
   /** Whole-string match of a constant pattern (RE2 syntax in both engines). */
   abstract regexFull(text: string, pattern: string): string;
 
@@ -126,18 +154,29 @@ export abstract class SqlCompiler {
   }
 
   private selectBody(q: EventSelect, withOrder: boolean): string {
-    const items = q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ');
-    let sql = `SELECT ${items}\nFROM dd`;
-    if (q.groupBy.length > 0) sql += `\nGROUP BY ${q.groupBy.map((e) => this.expr(e)).join(', ')}`;
-    if (q.having) sql += `\nHAVING ${this.pred(q.having)}`;
-    if (withOrder && q.orderBy.length > 0) sql += `\nORDER BY ${this.order(q.orderBy)}`;
-    if (withOrder && q.limit !== null) sql += `\nLIMIT ${checkedLimit(q.limit)}`;
-    return sql;
+    this.unnesting = q.unnest?.source ?? null;
+    try {
+      const items = q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ');
+      let sql = `SELECT ${items}\nFROM ${q.unnest ? this.unnestFrom(q.unnest) : 'dd'}`;
+      if (q.groupBy.length > 0) sql += `\nGROUP BY ${q.groupBy.map((e) => this.expr(e)).join(', ')}`;
+      if (q.having) sql += `\nHAVING ${this.pred(q.having)}`;
+      if (withOrder && q.orderBy.length > 0) sql += `\nORDER BY ${this.order(q.orderBy)}`;
+      if (withOrder && q.limit !== null) sql += `\nLIMIT ${checkedLimit(q.limit)}`;
+      return sql;
+    } finally {
+      this.unnesting = null;
+    }
+  }
+
+  /** The expanded rows of dd, and the test that keeps them (after expansion, before grouping). */
+  private unnestFrom(u: Unnest): string {
+    const relation = this.unnestRelation(unnestColumns(u.source, this));
+    return u.where.kind === 'true' ? relation : `${relation}\nWHERE ${this.pred(u.where)}`;
   }
 
   /** A page of rows (no grouping, a limit, no aggregates): the shape events listings have. */
   private isPage(q: EventSelect): boolean {
-    return q.groupBy.length === 0 && q.having === null && q.limit !== null && !q.select.some((i) => i.expr.kind === 'agg' || i.expr.kind === 'totalCount');
+    return q.unnest === null && q.groupBy.length === 0 && q.having === null && q.limit !== null && !q.select.some((i) => i.expr.kind === 'agg' || i.expr.kind === 'totalCount');
   }
 
   /**
@@ -203,6 +242,9 @@ export abstract class SqlCompiler {
         return 'CAST(sum(count(*)) OVER () AS BIGINT)';
       case 'ref':
         return e.alias;
+      case 'unnested':
+        if (UNNEST_FIELDS[e.name] !== this.unnesting) throw new Error(`${e.name} is only in scope in a select that unnests ${UNNEST_FIELDS[e.name]}`);
+        return unnestedFieldSql(e.name);
       default:
         return assertNever(e, 'expression');
     }

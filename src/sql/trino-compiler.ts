@@ -4,6 +4,7 @@ import { addDays } from '../domain/utc-day';
 import { jsonPath } from './json-path';
 import { encodeLiteral, encodeString } from './literal-encoder';
 import { SqlCompiler } from './sql-compiler';
+import type { UnnestColumn } from './unnest-sql';
 
 /**
  * The delivery-day partition(s) of a table. `date`: one column holding the day as text
@@ -46,6 +47,11 @@ export class TrinoCompiler extends SqlCompiler {
   protected sourceRelation(_plan: PartitionPlan): string {
     const b = this.binding;
     return `${b.catalog ? `${ident(b.catalog)}.` : ''}${ident(b.database)}.${ident(b.table)} AS src`;
+  }
+
+  /** UNNEST of several arrays zips them; it reads dd's columns laterally. */
+  protected unnestRelation(columns: readonly UnnestColumn[]): string {
+    return `dd CROSS JOIN UNNEST(${columns.map((c) => c.array).join(', ')}) AS ux (${columns.map((c) => c.alias).join(', ')})`;
   }
 
   protected partitionPredicate(plan: PartitionPlan): string | null {
@@ -113,6 +119,15 @@ export class TrinoCompiler extends SqlCompiler {
     return family === 'ipv4'
       ? `(CASE WHEN strpos(${ip}, ':') = 0 THEN substr(${hex}, 25, 8) END)`
       : `(CASE WHEN strpos(${ip}, ':') > 0 THEN ${hex} END)`;
+  }
+
+  arrayOf(items: readonly string[]): string {
+    return `ARRAY[${items.join(', ')}]`;
+  }
+
+  /** By member name, so the struct's field order in the table does not matter. */
+  arrayMember(array: string, member: string): string {
+    return `transform(${array}, x -> x.${member})`;
   }
 
   regexFull(text: string, pattern: string): string {

@@ -44,6 +44,26 @@ export class IdentityResolver {
     return ctx.services.identities.regions(ctx.loaders, id);
   }
 
+  @FieldResolver(() => [CountedValue], {
+    description:
+      'For a role session: the principals whose AssumeRole* calls issued the credentials it used (their responseElements.credentials.accessKeyId ' +
+      'is its userIdentity.accessKeyId), by sessions issued, most first. Issuing calls are searched from 12 hours before the range. Empty for other principals.',
+  })
+  assumedBy(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null) {
+    return ctx.services.identities.assumedBy(ctx.loaders, id, first ?? 10);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'For a role session: the principal behind it, following assumedBy up a chain of role sessions (at most 5 links) to the first principal that is not one ' +
+      '(an IAM user, root, a service, a SAML or web-identity user). An IAM Identity Center session (role AWSReservedSSO_*) resolves to its session name, the ' +
+      'signed-in user. Without an issuing call in reach: the session\'s sourceIdentity, else its session name. Null for other principals.',
+  })
+  sourcePrincipal(@Root() id: IdentityNode, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.identities.sourcePrincipal(ctx.loaders, id);
+  }
+
   @FieldResolver(() => EventConnection, { description: "The principal's events, newest first." })
   events(
     @Root() id: IdentityNode,
