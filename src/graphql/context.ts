@@ -1,4 +1,4 @@
-import type { IdentityLoaders } from '../loaders/identity-loaders';
+import type { RequestLoaders } from '../loaders/request-loaders';
 import type { EventService } from '../services/event.service';
 import type { IdentityService } from '../services/identity.service';
 import type { LakeService } from '../services/lake.service';
@@ -18,7 +18,7 @@ export interface Services {
 export interface GraphQLContext {
   readonly requestId: string;
   readonly runner: QueryRunner;
-  readonly loaders: IdentityLoaders;
+  readonly loaders: RequestLoaders;
   readonly services: Services;
   /** the caller may run catalogue (persisted) operations only (a per-principal switch) */
   readonly persistedOnly: boolean;

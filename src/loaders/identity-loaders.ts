@@ -11,10 +11,7 @@ import type { EventNode } from '../services/event.service';
 import type { QueryLimits } from '../services/limits';
 import { planFor } from '../services/plan-for';
 import type { QueryRunner } from '../services/query-runner';
-import { RoleChainService } from '../services/role-chain.service';
 import { groupedBatch } from './grouped-batch';
-import { createResourceLoaders } from './resource-loaders';
-import { createRoleChainLoader } from './role-chain-loaders';
 
 /** Largest key list one batched engine query carries. */
 const MAX_BATCH = 200;
@@ -37,10 +34,7 @@ export interface EventsKey {
 
 const keyOf = (k: unknown) => stringify(k) ?? '';
 
-/**
- * Per-request loaders: one engine query per nested field per tick, whatever the page size. The
- * gateway makes a request's loaders here, so the resource loaders ride along under `resources`.
- */
+/** Per-request identity loaders: one engine query per nested field per tick, whatever the page size. */
 export function createIdentityLoaders(runner: QueryRunner, limits: QueryLimits) {
   const summary = new DataLoader<SummaryKey, IdentityView | null, string>(
     (keys) =>
@@ -100,13 +94,5 @@ export function createIdentityLoaders(runner: QueryRunner, limits: QueryLimits) 
     { cacheKeyFn: keyOf, maxBatchSize: MAX_BATCH },
   );
 
-  return {
-    summary,
-    topValues,
-    events,
-    roleChains: createRoleChainLoader(runner, new RoleChainService(limits)),
-    resources: createResourceLoaders(runner, limits),
-  };
+  return { summary, topValues, events };
 }
-
-export type IdentityLoaders = ReturnType<typeof createIdentityLoaders>;

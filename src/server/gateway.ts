@@ -7,7 +7,7 @@ import { DuckDbEngine } from '../engines/duckdb/duckdb-engine';
 import { openAthenaEngine } from './open-athena-engine';
 import { buildTrailgateSchema } from '../graphql/build-schema';
 import type { GraphQLContext, Services } from '../graphql/context';
-import { createIdentityLoaders } from '../loaders/identity-loaders';
+import { createRequestLoaders } from '../loaders/request-loaders';
 import { CursorCodec } from '../mapping/cursor';
 import { EventService } from '../services/event.service';
 import { IdentityService } from '../services/identity.service';
@@ -80,7 +80,7 @@ export async function createGateway(
   await apollo.start();
   const context = ({ requestId = randomUUID(), signal, explain = false, persistedOnly = false }: ContextOptions = {}): GraphQLContext => {
     const runner = new QueryRunner(engine, requestId, signal, explain);
-    return { requestId, runner, loaders: createIdentityLoaders(runner, limits), services, persistedOnly };
+    return { requestId, runner, loaders: createRequestLoaders(runner, limits), services, persistedOnly };
   };
   return {
     apollo,

@@ -8,7 +8,7 @@ import { CursorCodec } from '../mapping/cursor';
 import { mapEvent } from '../mapping/event.mapper';
 import { mapIdentity } from '../mapping/identity.mapper';
 import type { ConnectionView, CountedValueView, IdentityView } from '../mapping/views';
-import type { IdentityLoaders } from '../loaders/identity-loaders';
+import type { RequestLoaders } from '../loaders/request-loaders';
 import type { EventNode, EventService } from './event.service';
 import { checkFirst, checkRange, type QueryLimits } from './limits';
 import { planFor } from './plan-for';
@@ -49,37 +49,37 @@ export class IdentityService {
     return toConnection(nodes, args.first, (n) => this.cursors.encode('identity', fp, { c: n.eventCount, k: n.arn }));
   }
 
-  async get(loaders: IdentityLoaders, arn: string, range: TimeRangeSpec): Promise<IdentityNode | null> {
+  async get(loaders: RequestLoaders, arn: string, range: TimeRangeSpec): Promise<IdentityNode | null> {
     checkRange(range, this.limits);
     const view = await loaders.summary.load({ arn, range });
     return view ? { ...view, filter: { range } } : null;
   }
 
-  async counted(loaders: IdentityLoaders, identity: IdentityNode, what: CountedField, first: number): Promise<CountedValueView[]> {
+  async counted(loaders: RequestLoaders, identity: IdentityNode, what: CountedField, first: number): Promise<CountedValueView[]> {
     checkFirst(first, this.limits, what);
     return loaders.topValues.load({ arn: identity.arn, field: COUNTED_FIELD[what], first, filter: identity.filter });
   }
 
-  async regions(loaders: IdentityLoaders, identity: IdentityNode): Promise<string[]> {
+  async regions(loaders: RequestLoaders, identity: IdentityNode): Promise<string[]> {
     const values = await loaders.topValues.load({ arn: identity.arn, field: 'awsRegion', first: MAX_REGIONS, filter: identity.filter });
     return values.flatMap((v) => (v.value === null ? [] : [v.value])).sort();
   }
 
   /** Principals whose AssumeRole* calls issued the sessions of a role-session principal (RoleChainService). */
-  async assumedBy(loaders: IdentityLoaders, identity: IdentityNode, first: number): Promise<CountedValueView[]> {
+  async assumedBy(loaders: RequestLoaders, identity: IdentityNode, first: number): Promise<CountedValueView[]> {
     checkFirst(first, this.limits);
     const chain = await loaders.roleChains.load({ arn: identity.arn, range: identity.filter.range });
     return chain.assumedBy.slice(0, first);
   }
 
   /** The principal at the start of a role session's chain (RoleChainService); null for other principals. */
-  async sourcePrincipal(loaders: IdentityLoaders, identity: IdentityNode): Promise<string | null> {
+  async sourcePrincipal(loaders: RequestLoaders, identity: IdentityNode): Promise<string | null> {
     return (await loaders.roleChains.load({ arn: identity.arn, range: identity.filter.range })).sourcePrincipal;
   }
 
   async eventsOf(
     runner: QueryRunner,
-    loaders: IdentityLoaders,
+    loaders: RequestLoaders,
     identity: IdentityNode,
     args: { first: number; after?: string | null },
   ): Promise<ConnectionView<EventNode>> {
