@@ -52,7 +52,7 @@ export class DuckDbEngine implements Engine {
   }
 
   static async open(opts: DuckDbEngineOptions): Promise<DuckDbEngine> {
-    const pool = await DuckDbPool.open(opts);
+    const pool = await DuckDbPool.open({ ...opts, allowedDirectories: [opts.lakeDir] });
     return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts);
   }
 

@@ -1,11 +1,17 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { createPool, type Pool } from 'generic-pool';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DUCKDB_MACROS } from '../../sql/duckdb-macros';
+import { encodeString } from '../../sql/literal-encoder';
 
 export interface DuckDbPoolOptions {
   readonly threads: number;
   readonly memoryLimit: string;
   readonly connections: number;
+  /** the only directories DuckDB may read (the lake); everything else is refused */
+  readonly allowedDirectories: readonly string[];
 }
 
 /** One embedded DuckDB instance and a bounded pool of its connections. */
@@ -13,6 +19,7 @@ export class DuckDbPool {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly pool: Pool<DuckDBConnection>,
+    private readonly spillDir: string,
   ) {}
 
   static async open(opts: DuckDbPoolOptions): Promise<DuckDbPool> {
@@ -23,19 +30,16 @@ export class DuckDbPool {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
     });
+    const spillDir = mkdtempSync(path.join(tmpdir(), 'trailgate-duckdb-'));
+    await lockDown(instance, opts.allowedDirectories, spillDir);
     const pool = createPool<DuckDBConnection>(
       {
-        create: async () => {
-          const c = await instance.connect();
-          await c.run(`SET TimeZone = 'UTC'`);
-          for (const m of DUCKDB_MACROS) await c.run(m);
-          return c;
-        },
+        create: () => instance.connect(),
         destroy: async (c) => c.closeSync(),
       },
       { max: opts.connections, min: 0 },
     );
-    return new DuckDbPool(instance, pool);
+    return new DuckDbPool(instance, pool, spillDir);
   }
 
   async use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -55,5 +59,26 @@ export class DuckDbPool {
     await this.pool.drain();
     await this.pool.clear();
     this.instance.closeSync();
+    rmSync(this.spillDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Once, before any query: UTC, the macros, then file access limited to the lake (and DuckDB's own
+ * spill directory) and the configuration locked, so no statement can read elsewhere or undo it.
+ * https://duckdb.org/docs/stable/operations_manual/securing_duckdb/overview
+ */
+async function lockDown(instance: DuckDBInstance, lakeDirs: readonly string[], spill: string): Promise<void> {
+  const dirs = [...lakeDirs, spill].map((d) => encodeString(`${path.resolve(d)}${path.sep}`));
+  const c = await instance.connect();
+  try {
+    await c.run(`SET GLOBAL TimeZone = 'UTC'`);
+    for (const m of DUCKDB_MACROS) await c.run(m);
+    await c.run(`SET GLOBAL temp_directory = ${encodeString(spill)}`);
+    await c.run(`SET GLOBAL allowed_directories = [${dirs.join(', ')}]`);
+    await c.run(`SET GLOBAL enable_external_access = false`);
+    await c.run(`SET GLOBAL lock_configuration = true`);
+  } finally {
+    c.closeSync();
   }
 }
