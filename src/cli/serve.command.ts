@@ -22,6 +22,10 @@ export async function serve(config: Config): Promise<void> {
   const lake = await resolveLake(config);
   const engine = await openEngine(config, lake, logger);
   const server = await startHttpServer(config, engine, logger);
+  logger.warn(
+    { host: config.host },
+    'dev mode: no authentication is configured; every request runs as an anonymous full principal, and only loopback addresses are served',
+  );
   process.stdout.write(`trailgate is serving ${lake ?? (await engine.lakeInfo()).location} (${engine.name}) at ${server.url}\n`);
   engine
     .lakeInfo()

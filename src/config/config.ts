@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import ipaddr from 'ipaddr.js';
 
 /**
  * The only reader of process.env. Flags win over env; env wins over defaults. The result is
@@ -69,12 +70,20 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const lake = flags.lake ?? env.TRAILGATE_LAKE ?? null;
   const memoryLimit = env.TRAILGATE_DUCKDB_MEMORY_LIMIT ?? '4GB';
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) throw new ConfigError(`TRAILGATE_DUCKDB_MEMORY_LIMIT must look like 4GB (got ${memoryLimit})`);
+  const host = flags.host ?? env.HOST ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    // Dev mode: no authentication exists yet, so every request would run as an anonymous full
+    // principal. Serving that beyond this machine would publish the audit trail.
+    throw new ConfigError(
+      `refusing to listen on ${host}: no authentication is configured, and without it trailgate serves loopback addresses only (127.0.0.1, ::1, localhost)`,
+    );
+  }
   return Object.freeze({
     engine: engine as EngineName,
     athena: engine === 'athena' ? athenaConfig(env) : null,
     lake: lake ? path.resolve(cwd, lake) : null,
     sampleLakeDir: path.resolve(cwd, env.TRAILGATE_SAMPLE_LAKE ?? '.trailgate/sample-lake'),
-    host: flags.host ?? env.HOST ?? '127.0.0.1',
+    host,
     port: int('port', flags.port ?? env.PORT, 4000, 0, 65535),
     maxRangeDays: int('max-range-days', flags.maxRangeDays ?? env.TRAILGATE_MAX_RANGE_DAYS, 90, 1, 36500),
     queryTimeoutMs: int('TRAILGATE_QUERY_TIMEOUT_MS', env.TRAILGATE_QUERY_TIMEOUT_MS, 30_000, 100, 3_600_000),
@@ -109,4 +118,13 @@ function athenaConfig(env: NodeJS.ProcessEnv): AthenaConfig {
     sdkMaxAttempts: int('ATHENA_SDK_MAX_ATTEMPTS', env.ATHENA_SDK_MAX_ATTEMPTS, 3, 1, 10),
     glueRefreshMs: int('TRAILGATE_GLUE_REFRESH_MS', env.TRAILGATE_GLUE_REFRESH_MS, 300_000, 0, 86_400_000),
   });
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  try {
+    return ipaddr.parse(host.replace(/^\[|\]$/g, '')).range() === 'loopback';
+  } catch {
+    return false;
+  }
 }

@@ -20,11 +20,17 @@ describe('loadConfig', () => {
     [{ maxRangeDays: '0' }, {}, /max-range-days/],
     [{ engine: 'bigquery' }, {}, /engine must be one of duckdb, athena/],
     [{}, { TRAILGATE_DUCKDB_MEMORY_LIMIT: 'lots' }, /MEMORY_LIMIT/],
+    [{ host: '0.0.0.0' }, {}, /no authentication is configured/],
+    [{}, { HOST: '10.1.2.3' }, /loopback addresses only/],
     [{ engine: 'athena' }, { ATHENA_WORKGROUP: 'wg' }, /ATHENA_DATABASE, ATHENA_TABLE/],
     [{ engine: 'athena' }, { ATHENA_WORKGROUP: 'wg', ATHENA_DATABASE: 'db', ATHENA_TABLE: 't', ATHENA_OUTPUT_LOCATION: 'http://x' }, /s3:\/\//],
   ])('refuses %j %j with a message naming the setting', (flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(message);
+  });
+
+  it.each(['127.0.0.1', '127.8.8.8', '::1', '[::1]', 'localhost'])('serves the loopback address %s without authentication', (host) => {
+    expect(loadConfig({ host }, {}).host).toBe(host);
   });
 
   it('reads the Athena settings, with AwsDataCatalog and 60-minute reuse by default', () => {
