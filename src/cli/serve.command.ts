@@ -26,9 +26,9 @@ export async function serve(config: Config): Promise<void> {
     { host: config.host },
     'dev mode: no authentication is configured; every request runs as an anonymous full principal, and only loopback addresses are served',
   );
-  process.stdout.write(`trailgate is serving ${lake ?? (await engine.lakeInfo()).location} (${engine.name}) at ${server.url}\n`);
+  process.stdout.write(`trailgate is serving ${lake ?? (await engine.lakeInfo('*')).location} (${engine.name}) at ${server.url}\n`);
   engine
-    .lakeInfo()
+    .lakeInfo('*')
     .then((info) => process.stdout.write(`Try:\n  ${exampleQuery(server.url, info.lastDay)}\n`))
     .catch((err) => logger.error({ err }, 'lake census failed'));
   const stop = async () => {

@@ -1,3 +1,4 @@
+import type { AccountScope } from '../domain/principal';
 import type { Query } from '../query/ir';
 import type { CompiledSql } from '../sql/compiled-sql';
 
@@ -25,6 +26,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** overrides the engine's default deadline */
   readonly timeoutMs?: number;
+  /** the caller's scan budget for this query: over it, SCAN_LIMIT_EXCEEDED (and nothing more is read) */
+  readonly maxBytesScanned?: number;
 }
 
 export interface ExplainedQuery {
@@ -51,6 +54,7 @@ export interface Engine {
   readonly name: string;
   run(query: Query, opts: RunOptions): Promise<EngineResult>;
   explain(query: Query): Promise<ExplainedQuery>;
-  lakeInfo(): Promise<LakeInfo>;
+  /** What the lake holds within a principal's account scope. */
+  lakeInfo(scope: AccountScope): Promise<LakeInfo>;
   close(): Promise<void>;
 }

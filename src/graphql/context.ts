@@ -1,3 +1,4 @@
+import type { Principal } from '../domain/principal';
 import type { RequestLoaders } from '../loaders/request-loaders';
 import type { EventService } from '../services/event.service';
 import type { IdentityService } from '../services/identity.service';
@@ -20,6 +21,6 @@ export interface GraphQLContext {
   readonly runner: QueryRunner;
   readonly loaders: RequestLoaders;
   readonly services: Services;
-  /** the caller may run catalogue (persisted) operations only (a per-principal switch) */
-  readonly persistedOnly: boolean;
+  /** who the request runs as: its scope and budgets reach every query through the runner */
+  readonly principal: Principal;
 }

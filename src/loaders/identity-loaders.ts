@@ -43,7 +43,7 @@ export function createIdentityLoaders(runner: QueryRunner, limits: QueryLimits) 
         (k) => keyOf(k.range),
         async (group) => {
           const arns = [...new Set(group.map((k) => k.arn))];
-          const rows = await runner.rows(identitySummariesQuery(arns, group[0].range, planFor({ range: group[0].range }, limits)));
+          const rows = await runner.rows(identitySummariesQuery(arns, group[0].range, planFor({ range: group[0].range }, limits, runner.principal)));
           const byArn = new Map(rows.map((r) => [str(r.identity_key), mapIdentity(r)]));
           return new Map(group.map((k) => [k, byArn.get(k.arn) ?? null]));
         },
@@ -60,7 +60,7 @@ export function createIdentityLoaders(runner: QueryRunner, limits: QueryLimits) 
         async (group) => {
           const { field, first, filter } = group[0];
           const arns = [...new Set(group.map((k) => k.arn))];
-          const rows = await runner.rows(identityTopValuesQuery(arns, field, first, filter, planFor(filter, limits)));
+          const rows = await runner.rows(identityTopValuesQuery(arns, field, first, filter, planFor(filter, limits, runner.principal)));
           const byArn = new Map<string, CountedValueView[]>();
           for (const r of rows) {
             const arn = str(r.identity_key) ?? '';
@@ -81,7 +81,7 @@ export function createIdentityLoaders(runner: QueryRunner, limits: QueryLimits) 
         async (group) => {
           const { first, filter } = group[0];
           const arns = [...new Set(group.map((k) => k.arn))];
-          const rows = await runner.rows(identityEventsQuery(arns, first, filter, planFor(filter, limits)));
+          const rows = await runner.rows(identityEventsQuery(arns, first, filter, planFor(filter, limits, runner.principal)));
           const byArn = new Map<string, EventNode[]>();
           for (const r of rows) {
             const node = { ...mapEvent(r), range: filter.range };

@@ -49,7 +49,7 @@ export function createResourceLoaders(runner: QueryRunner, limits: QueryLimits) 
         (k) => keyOf(k.range),
         async (group) => {
           const arns = [...new Set(group.map((k) => k.arn))];
-          const rows = await runner.rows(resourceSummariesQuery(arns, group[0].range, planFor({ range: group[0].range }, limits)));
+          const rows = await runner.rows(resourceSummariesQuery(arns, group[0].range, planFor({ range: group[0].range }, limits, runner.principal)));
           const byArn = new Map(rows.map((r) => [str(r.resource_arn), mapResource(r)]));
           return new Map(group.map((k) => [k, byArn.get(k.arn) ?? null]));
         },
@@ -66,7 +66,7 @@ export function createResourceLoaders(runner: QueryRunner, limits: QueryLimits) 
         async (group) => {
           const { first, filter } = group[0];
           const arns = [...new Set(group.map((k) => k.arn))];
-          const rows = await runner.rows(resourceTopPrincipalsQuery(arns, first, filter, planFor(filter, limits)));
+          const rows = await runner.rows(resourceTopPrincipalsQuery(arns, first, filter, planFor(filter, limits, runner.principal)));
           const byArn = byResource(rows, (r) => str(r.resource_arn) ?? '');
           return new Map(group.map((k) => [k, (byArn.get(k.arn) ?? []).map(mapCountedValue)]));
         },
@@ -83,7 +83,7 @@ export function createResourceLoaders(runner: QueryRunner, limits: QueryLimits) 
         async (group) => {
           const { first, filter } = group[0];
           const arns = [...new Set(group.map((k) => k.arn))];
-          const rows = await runner.rows(resourceEventsQuery(arns, first, filter, planFor(filter, limits)));
+          const rows = await runner.rows(resourceEventsQuery(arns, first, filter, planFor(filter, limits, runner.principal)));
           const byArn = byResource(rows, (r) => str(r.resource_arn) ?? '');
           return new Map(group.map((k) => [k, (byArn.get(k.arn) ?? []).map((r) => ({ ...mapEvent(r), range: filter.range }))]));
         },

@@ -1,17 +1,22 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
+import { scopeKey, type Principal } from '../domain/principal';
 import { badInput } from '../domain/trailgate-error';
 
 /**
  * Opaque, checked cursors. A cursor carries a keyset position, the fingerprint of the query it
- * was minted for (filter, order, and later the principal's scope) and an HMAC, so a cursor from
+ * was minted for (the principal's id and scope, filter, order) and an HMAC, so a cursor from
  * another query, an edited cursor or garbage is a BAD_USER_INPUT, never a wrong page.
  */
 export class CursorCodec {
   constructor(private readonly secret: string) {}
 
-  static fingerprint(...parts: unknown[]): string {
-    return createHash('sha256').update(stringify(parts) ?? '').digest('base64url').slice(0, 22);
+  /**
+   * What a cursor is bound to: the principal (its id and scope, so a cursor minted for one
+   * principal is refused for another) and the query's own parts (filter, order, ...).
+   */
+  static fingerprint(principal: Pick<Principal, 'id' | 'accounts'>, ...parts: unknown[]): string {
+    return createHash('sha256').update(stringify([scopeKey(principal), ...parts]) ?? '').digest('base64url').slice(0, 22);
   }
 
   encode(kind: string, fingerprint: string, position: unknown): string {

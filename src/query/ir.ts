@@ -1,4 +1,5 @@
 import type { FieldName, JsonFieldName, UnnestFieldName, UnnestSource } from './fields';
+import type { AccountScope } from '../domain/principal';
 
 /**
  * The engine-neutral query model. Nodes are frozen plain objects with a `kind`, made only by the
@@ -65,7 +66,12 @@ export interface PartitionPlan {
   /** first and last delivery day, inclusive, YYYY-MM-DD */
   readonly firstDay: string;
   readonly lastDay: string;
-  /** null = every account */
+  /**
+   * The principal's account scope. Required: the compiler refuses a plan without one, and a
+   * scoped plan's rows are restricted to `accounts` (scope ∩ requested) by the statement itself.
+   */
+  readonly scope: AccountScope;
+  /** null = every account; for a scoped principal, the scope ∩ the requested accounts (never empty) */
   readonly accounts: readonly string[] | null;
   /** null = every region; when set it includes us-east-1 for global-service events */
   readonly regions: readonly string[] | null;

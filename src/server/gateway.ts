@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
+import { ANONYMOUS_PRINCIPAL, type Principal } from '../domain/principal';
 import type { Engine } from '../engines/engine';
 import { DuckDbEngine } from '../engines/duckdb/duckdb-engine';
 import { openAthenaEngine } from './open-athena-engine';
@@ -17,6 +18,8 @@ import { QueryRunner } from '../services/query-runner';
 import { ResourceService } from '../services/resource.service';
 import { StatsService } from '../services/stats.service';
 import { formatError } from './error-formatter';
+import { armorProtection } from './limits/armor';
+import { complexityPlugin } from './limits/complexity-plugin';
 import { trailgatePlugin } from './trailgate-plugin';
 
 export interface ContextOptions {
@@ -25,8 +28,8 @@ export interface ContextOptions {
   readonly signal?: AbortSignal;
   /** compile and report the engine queries instead of running them */
   readonly explain?: boolean;
-  /** the caller may run catalogue (persisted) operations only */
-  readonly persistedOnly?: boolean;
+  /** who the request runs as (default: the anonymous full principal of dev mode) */
+  readonly principal?: Principal;
 }
 
 /** The composition root: engine, services, schema and Apollo server, without HTTP. */
@@ -68,19 +71,26 @@ export async function createGateway(
     resources: new ResourceService(limits, cursors, events),
     lake: new LakeService(),
   };
+  const armor = armorProtection();
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildTrailgateSchema(),
     formatError,
+    // whatever NODE_ENV says: Apollo's default shows stacks outside production and test
     includeStacktraceInErrorResponses: false,
     introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    plugins: [trailgatePlugin(logger, engine.name), ...extraPlugins],
+    hideSchemaDetailsFromClientErrors: true,
+    maxRecursiveSelections: true,
+    parseOptions: { maxTokens: armor.maxTokens },
+    validationRules: armor.validationRules,
+    // the limits last: a refusal of the caller (persisted-only, introspection) answers first
+    plugins: [trailgatePlugin(logger, engine.name), ...extraPlugins, ...armor.plugins, complexityPlugin()],
   });
   await apollo.start();
-  const context = ({ requestId = randomUUID(), signal, explain = false, persistedOnly = false }: ContextOptions = {}): GraphQLContext => {
-    const runner = new QueryRunner(engine, requestId, signal, explain);
-    return { requestId, runner, loaders: createRequestLoaders(runner, limits), services, persistedOnly };
+  const context = ({ requestId = randomUUID(), signal, explain = false, principal = ANONYMOUS_PRINCIPAL }: ContextOptions = {}): GraphQLContext => {
+    const runner = new QueryRunner(engine, principal, requestId, signal, explain);
+    return { requestId, principal, runner, loaders: createRequestLoaders(runner, limits), services };
   };
   return {
     apollo,

@@ -12,6 +12,9 @@ import { withDocumentId } from './persisted-document-id';
 import { loadPersistedCatalog } from './persisted-manifest';
 import { persistedPlugin } from './persisted-plugin';
 import { registerPersistedRoutes } from './persisted-routes';
+import { introspectionPlugin } from './introspection-plugin';
+import { PrincipalRateLimiter } from './principal-rate-limiter';
+import { DEV_MODE_AUTHENTICATOR, registerAuthentication, type RequestAuthenticator } from './request-authentication';
 
 /**
  * `extensions: { "explain": true }` on a request (POST body, or the `extensions` JSON parameter
@@ -47,11 +50,10 @@ export interface HttpServerOptions {
    */
   readonly manifest?: string | null;
   /**
-   * Whether this request's caller may run catalogue operations only (`GraphQLContext.persistedOnly`).
-   * The seam authentication will use: it will answer from the request's principal
-   * (`mode: persisted-only`). Until then every caller is a full principal; tests set it.
+   * Who each request runs as. Default: dev mode (nothing configured: every request is the
+   * anonymous full principal; the config refuses non-loopback binds then).
    */
-  readonly persistedOnly?: (request: FastifyRequest) => boolean;
+  readonly authenticator?: RequestAuthenticator;
 }
 
 export interface HttpServer {
@@ -64,11 +66,12 @@ export interface HttpServer {
 
 /**
  * GraphQL over HTTP at /graphql (Fastify 5 + Apollo Server 5), the persisted operations (by
- * `extensions.persistedQuery.sha256Hash`, by `documentId`, and at /baselines), plus /healthz.
+ * `extensions.persistedQuery.sha256Hash`, by `documentId`, by name, and at /baselines), plus
+ * /healthz. Every other route is authenticated and rate limited per principal first.
  */
 export async function startHttpServer(config: Config, engine: Engine, logger: Logger, options: HttpServerOptions = {}): Promise<HttpServer> {
   const catalog = await loadPersistedCatalog(options.manifest, logger);
-  const persistedOnly = options.persistedOnly ?? (() => false);
+  const authenticator = options.authenticator ?? DEV_MODE_AUTHENTICATOR;
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     // Request lines are logged by the GraphQL layer with the request id, not per HTTP hit.
@@ -78,7 +81,8 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
     requestTimeout: 120_000,
   });
   // Drain in-flight requests before Apollo stops.
-  const gateway = await createGateway(config, engine, logger, [fastifyApolloDrainPlugin(app), persistedPlugin(catalog)]);
+  const gateway = await createGateway(config, engine, logger, [fastifyApolloDrainPlugin(app), persistedPlugin(catalog), introspectionPlugin()]);
+  registerAuthentication(app, { authenticator, rateLimiter: new PrincipalRateLimiter(), engine: engine.name, logger });
 
   /** Runs one GraphQL-over-HTTP request through Apollo with this request's context, and replies. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, httpGraphQLRequest: HTTPGraphQLRequest) => {
@@ -94,7 +98,7 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
           requestId: String(request.id),
           signal: abort.signal,
           explain: wantsExplain(request.body, request.query),
-          persistedOnly: persistedOnly(request),
+          principal: request.principal,
         });
       },
     });

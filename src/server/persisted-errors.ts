@@ -18,7 +18,7 @@ import { TrailgateError } from '../domain/trailgate-error';
  *   this principal; the spec: "If the client is not permitted to issue the GraphQL request then the
  *   server SHOULD reply with 403, 401 or similar".
  */
-export const PERSISTED_STATUS = { PERSISTED_QUERY_NOT_FOUND: 404, PERSISTED_QUERY_REQUIRED: 403 } as const;
+export const PERSISTED_STATUS = { PERSISTED_QUERY_NOT_FOUND: 404, PERSISTED_QUERY_REQUIRED: 403, FORBIDDEN: 403 } as const;
 export type PersistedRefusal = keyof typeof PERSISTED_STATUS;
 
 /** APQ clients (Apollo Client, Apollo Kotlin, Relay plugins) match this exact message. */
@@ -42,3 +42,7 @@ export const persistedQueryRequired = (): GraphQLError =>
     'PERSISTED_QUERY_REQUIRED',
     'This caller may run catalogue operations only: send a documentId or extensions.persistedQuery.sha256Hash from the catalogue (GET /baselines lists it).',
   );
+
+/** A catalogue operation outside the principal's `operations` list. */
+export const operationForbidden = (name: string): GraphQLError =>
+  persistedRefusal('FORBIDDEN', `This caller may not run the catalogue operation "${name}".`);

@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { GraphQLContext } from '../graphql/context';
-import type { PersistedCatalog } from '../persisted/persisted-catalog';
-import { PERSISTED_STATUS, persistedQueryNotFound, persistedQueryRequired } from './persisted-errors';
+import { mayRunOperation, type Principal } from '../domain/principal';
+import type { CatalogOperation, PersistedCatalog } from '../persisted/persisted-catalog';
+import { operationForbidden, PERSISTED_STATUS, persistedQueryNotFound, persistedQueryRequired } from './persisted-errors';
 
 /**
  * What a refused request runs instead of its own document. Apollo turns a hook's error into a
@@ -38,23 +39,33 @@ function refuse(request: GraphQLRequest, error: GraphQLError): GraphQLError {
  * - A hash alone not in the catalogue: a full principal falls through to Apollo's APQ cache (a
  *   miss answers PERSISTED_QUERY_NOT_FOUND, made a 404 by the plugin); a persisted-only principal
  *   never reads that cache, whoever filled it: PERSISTED_QUERY_NOT_FOUND.
+ * - No query and no hash, but an `operationName` the catalogue holds: that operation (by name).
  * - A query text that is byte-for-byte a catalogue body is the catalogue operation (with or without
  *   a matching hash; Apollo's safelisting with `requireId: false` does the same).
  * - Any other text (free-form, or APQ registration): Apollo's normal behaviour for a full
- *   principal; PERSISTED_QUERY_REQUIRED for a persisted-only one.
+ *   principal; PERSISTED_QUERY_REQUIRED for a persisted-only one (so it never registers anything).
+ * - A catalogue operation outside the principal's `operations`: FORBIDDEN.
  *
  * Mutates `request` (Apollo reads it after requestDidStart) and returns the refusal, if any.
  */
-export function resolvePersistedRequest(catalog: PersistedCatalog, request: GraphQLRequest, persistedOnly: boolean): GraphQLError | undefined {
+export function resolvePersistedRequest(catalog: PersistedCatalog, request: GraphQLRequest, principal: Principal): GraphQLError | undefined {
+  const persistedOnly = principal.mode === 'persisted-only';
+  const allowed = (op: CatalogOperation) => (mayRunOperation(principal, op.name) ? undefined : refuse(request, operationForbidden(op.name)));
   const apq = request.extensions?.persistedQuery as ApqExtension | undefined;
   const hash = typeof apq?.sha256Hash === 'string' ? apq.sha256Hash : undefined;
   if (request.query === undefined) {
-    if (!apq || apq.version !== 1) return undefined; // Apollo answers "no query" / "unsupported version" (400)
+    if (!apq) {
+      const named = typeof request.operationName === 'string' ? catalog.byName(request.operationName) : undefined;
+      if (!named) return undefined; // Apollo answers "no query" (400)
+      request.query = named.body;
+      return allowed(named);
+    }
+    if (apq.version !== 1) return undefined; // Apollo answers "unsupported version" (400)
     const op = hash === undefined ? undefined : catalog.byId(hash);
     if (op) {
       request.query = op.body;
       dropApq(request);
-      return undefined;
+      return allowed(op);
     }
     return persistedOnly ? refuse(request, persistedQueryNotFound()) : undefined;
   }
@@ -62,20 +73,20 @@ export function resolvePersistedRequest(catalog: PersistedCatalog, request: Grap
   const op = catalog.byBody(request.query);
   if (op && (hash === undefined || hash === op.id)) {
     if (apq) dropApq(request); // nothing to register: the catalogue holds it
-    return undefined;
+    return allowed(op);
   }
   if (op) return undefined; // a catalogue text under a wrong hash: Apollo answers "provided sha does not match query" (400)
   return persistedOnly ? refuse(request, persistedQueryRequired()) : undefined;
 }
 
 /**
- * Runs catalogue operations by hash and enforces the per-principal `persistedOnly` switch; also
+ * Runs catalogue operations by hash and enforces the principal's mode and operations; also
  * gives Apollo's own APQ miss (status 200 by default) the 404 of every other miss.
  */
 export function persistedPlugin(catalog: PersistedCatalog): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart({ request, contextValue }) {
-      const refusal = resolvePersistedRequest(catalog, request, contextValue.persistedOnly);
+      const refusal = resolvePersistedRequest(catalog, request, contextValue.principal);
       return {
         async didResolveOperation() {
           if (refusal) throw refusal;

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientErrorCode } from '../domain/trailgate-error';
 import { variablesFromParams, type QueryParams } from '../persisted/baseline-params';
 import type { PersistedCatalog } from '../persisted/persisted-catalog';
+import { mayRunOperation } from '../domain/principal';
+import { sendRefusal } from './http-refusal';
 import { PERSISTED_STATUS } from './persisted-errors';
 
 /** A GraphQL request as a JSON POST body. */
@@ -22,18 +24,15 @@ export interface PersistedRoutesOptions {
 /**
  * `GET /baselines`: the catalogue, and `GET /baselines/<Name>?from=…&to=…&accounts=…`: one
  * operation run with variables typed from the query string. The run goes through Apollo like any
- * request (validation, the persisted-only switch, error masking, `extensions.trailgate`).
+ * request (validation, the principal's mode and operations, error masking, `extensions.trailgate`).
  */
 export function registerPersistedRoutes(app: FastifyInstance, { catalog, engineName, run }: PersistedRoutesOptions): void {
-  /** A GraphQL-shaped refusal answered before Apollo: one error, no data, the cost facts. */
   const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, code: ClientErrorCode, message: string) =>
-    reply
-      .code(status)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send({ errors: [{ message, extensions: { code } }], extensions: { trailgate: { requestId: String(request.id), engine: engineName, queries: [] } } });
+    sendRefusal(request, reply, { status, code, message, engine: engineName });
 
-  app.get('/baselines', { exposeHeadRoute: false }, async () =>
-    catalog.list().map((op) => ({
+  // A principal with an `operations` list sees (and may run) only those.
+  app.get('/baselines', { exposeHeadRoute: false }, async (request) =>
+    catalog.list().filter((op) => mayRunOperation(request.principal, op.name)).map((op) => ({
       name: op.name,
       id: op.id,
       description: op.description,
@@ -43,7 +42,7 @@ export function registerPersistedRoutes(app: FastifyInstance, { catalog, engineN
 
   app.get<{ Params: { name: string }; Querystring: QueryParams }>('/baselines/:name', { exposeHeadRoute: false }, async (request, reply) => {
     const op = catalog.byName(request.params.name);
-    if (!op) {
+    if (!op || !mayRunOperation(request.principal, op.name)) {
       return refuse(request, reply, PERSISTED_STATUS.PERSISTED_QUERY_NOT_FOUND, 'PERSISTED_QUERY_NOT_FOUND', `No persisted operation named "${request.params.name}" (GET /baselines lists them).`);
     }
     const params = variablesFromParams(op, request.query ?? {});

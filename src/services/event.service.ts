@@ -37,18 +37,18 @@ export class EventService {
     filter: EventFilterSpec,
     args: { first: number; after?: string | null; order: EventOrder },
   ): Promise<ConnectionView<EventNode>> {
-    checkRange(filter.range, this.limits);
+    checkRange(filter.range, this.limits, runner.principal);
     checkFirst(args.first, this.limits);
-    const fp = CursorCodec.fingerprint('events', filter, args.order);
+    const fp = CursorCodec.fingerprint(runner.principal, 'events', filter, args.order);
     const after = this.decodePosition(args.after, fp);
-    const rows = await runner.rows(eventsQuery(filter, planFor(filter, this.limits), { first: args.first, after, order: args.order }));
+    const rows = await runner.rows(eventsQuery(filter, planFor(filter, this.limits, runner.principal), { first: args.first, after, order: args.order }));
     const nodes = rows.map((r) => ({ ...mapEvent(r), range: filter.range }));
     return toConnection(nodes, args.first, (n) => this.encodePosition(n.position, fp));
   }
 
   async get(runner: QueryRunner, eventId: string, range: TimeRangeSpec): Promise<EventNode | null> {
-    checkRange(range, this.limits);
-    const rows = await runner.rows(eventByIdQuery(eventId, range, planFor({ range }, this.limits)));
+    checkRange(range, this.limits, runner.principal);
+    const rows = await runner.rows(eventByIdQuery(eventId, range, planFor({ range }, this.limits, runner.principal)));
     return rows.length ? { ...mapEvent(rows[0]), range } : null;
   }
 }

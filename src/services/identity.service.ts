@@ -39,18 +39,18 @@ export class IdentityService {
   ) {}
 
   async list(runner: QueryRunner, filter: EventFilterSpec, args: { first: number; after?: string | null }): Promise<ConnectionView<IdentityNode>> {
-    checkRange(filter.range, this.limits);
+    checkRange(filter.range, this.limits, runner.principal);
     checkFirst(args.first, this.limits);
-    const fp = CursorCodec.fingerprint('identities', filter);
+    const fp = CursorCodec.fingerprint(runner.principal, 'identities', filter);
     const p = args.after == null ? null : this.cursors.decode(args.after, 'identity', fp, isIdentityPosition);
     const after: IdentityPosition | null = p ? { count: p.c, key: p.k } : null;
-    const rows = await runner.rows(identitiesQuery(filter, planFor(filter, this.limits), args.first, after));
+    const rows = await runner.rows(identitiesQuery(filter, planFor(filter, this.limits, runner.principal), args.first, after));
     const nodes = rows.map((r) => ({ ...mapIdentity(r), filter }));
     return toConnection(nodes, args.first, (n) => this.cursors.encode('identity', fp, { c: n.eventCount, k: n.arn }));
   }
 
-  async get(loaders: RequestLoaders, arn: string, range: TimeRangeSpec): Promise<IdentityNode | null> {
-    checkRange(range, this.limits);
+  async get(runner: QueryRunner, loaders: RequestLoaders, arn: string, range: TimeRangeSpec): Promise<IdentityNode | null> {
+    checkRange(range, this.limits, runner.principal);
     const view = await loaders.summary.load({ arn, range });
     return view ? { ...view, filter: { range } } : null;
   }
@@ -84,7 +84,7 @@ export class IdentityService {
     args: { first: number; after?: string | null },
   ): Promise<ConnectionView<EventNode>> {
     checkFirst(args.first, this.limits);
-    const fp = CursorCodec.fingerprint('identity-events', identity.arn, identity.filter);
+    const fp = CursorCodec.fingerprint(runner.principal, 'identity-events', identity.arn, identity.filter);
     const after = this.events.decodePosition(args.after, fp);
     const cursorOf = (n: EventNode) => this.events.encodePosition(n.position, fp);
     if (!after) {
@@ -92,7 +92,7 @@ export class IdentityService {
       const nodes = await loaders.events.load({ arn: identity.arn, first: args.first, filter: identity.filter });
       return toConnection(nodes, args.first, cursorOf);
     }
-    const q = eventsQuery(identity.filter, planFor(identity.filter, this.limits), { first: args.first, after, order: 'NEWEST_FIRST' }, eq(field('identityKey'), lit(identity.arn)));
+    const q = eventsQuery(identity.filter, planFor(identity.filter, this.limits, runner.principal), { first: args.first, after, order: 'NEWEST_FIRST' }, eq(field('identityKey'), lit(identity.arn)));
     const rows = await runner.rows(q);
     return toConnection(rows.map((r) => ({ ...mapEvent(r), range: identity.filter.range })), args.first, cursorOf);
   }

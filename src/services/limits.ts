@@ -1,3 +1,4 @@
+import type { Principal } from '../domain/principal';
 import { badInput } from '../domain/trailgate-error';
 import type { TimeRangeSpec } from '../query/event-filter';
 
@@ -13,11 +14,17 @@ export const DEFAULT_LIMITS: QueryLimits = Object.freeze({ maxRangeDays: 90, max
 
 const DAY_MS = 86_400_000;
 
-export function checkRange(range: TimeRangeSpec, limits: QueryLimits): void {
+/** The widest range a principal may query: the server's cap, or its own when that is smaller. */
+export function maxRangeDaysFor(limits: QueryLimits, principal: Principal): number {
+  return principal.maxRangeDays === null ? limits.maxRangeDays : Math.min(limits.maxRangeDays, principal.maxRangeDays);
+}
+
+export function checkRange(range: TimeRangeSpec, limits: QueryLimits, principal: Principal): void {
   if (!(range.from.getTime() < range.to.getTime())) throw badInput('range.from must be before range.to.');
   const days = (range.to.getTime() - range.from.getTime()) / DAY_MS;
-  if (days > limits.maxRangeDays) {
-    throw badInput(`The range spans ${Math.ceil(days)} days; the maximum is ${limits.maxRangeDays}.`, { maxRangeDays: limits.maxRangeDays });
+  const max = maxRangeDaysFor(limits, principal);
+  if (days > max) {
+    throw badInput(`The range spans ${Math.ceil(days)} days; the maximum is ${max}.`, { maxRangeDays: max });
   }
 }
 

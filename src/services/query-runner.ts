@@ -1,4 +1,5 @@
 import type { Engine, ExplainedQuery, QueryFacts, Row } from '../engines/engine';
+import type { Principal } from '../domain/principal';
 import type { Query } from '../query/ir';
 
 /**
@@ -12,6 +13,8 @@ export class QueryRunner {
 
   constructor(
     readonly engine: Engine,
+    /** who the request runs as: plans take its scope, engines its scan budget */
+    readonly principal: Principal,
     readonly requestId: string,
     private readonly signal?: AbortSignal,
     readonly explain = false,
@@ -22,7 +25,11 @@ export class QueryRunner {
       this.explained.push(await this.engine.explain(query));
       return [];
     }
-    const result = await this.engine.run(query, { requestId: this.requestId, signal: this.signal });
+    const result = await this.engine.run(query, {
+      requestId: this.requestId,
+      signal: this.signal,
+      maxBytesScanned: this.principal.maxBytesScannedPerQuery ?? undefined,
+    });
     this.facts.push(result.facts);
     return result.rows;
   }

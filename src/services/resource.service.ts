@@ -28,18 +28,18 @@ export class ResourceService {
   ) {}
 
   async list(runner: QueryRunner, filter: EventFilterSpec, args: { first: number; after?: string | null }): Promise<ConnectionView<ResourceNode>> {
-    checkRange(filter.range, this.limits);
+    checkRange(filter.range, this.limits, runner.principal);
     checkFirst(args.first, this.limits);
-    const fp = CursorCodec.fingerprint('resources', filter);
+    const fp = CursorCodec.fingerprint(runner.principal, 'resources', filter);
     const p = args.after == null ? null : this.cursors.decode(args.after, 'resource', fp, isResourcePosition);
     const after: ResourcePosition | null = p ? { count: p.c, arn: p.a } : null;
-    const rows = await runner.rows(resourcesQuery(filter, planFor(filter, this.limits), args.first, after));
+    const rows = await runner.rows(resourcesQuery(filter, planFor(filter, this.limits, runner.principal), args.first, after));
     const nodes = rows.map((r) => ({ ...mapResource(r), filter }));
     return toConnection(nodes, args.first, (n) => this.cursors.encode('resource', fp, { c: n.eventCount, a: n.arn }));
   }
 
-  async get(loaders: ResourceLoaders, arn: string, range: TimeRangeSpec): Promise<ResourceNode | null> {
-    checkRange(range, this.limits);
+  async get(runner: QueryRunner, loaders: ResourceLoaders, arn: string, range: TimeRangeSpec): Promise<ResourceNode | null> {
+    checkRange(range, this.limits, runner.principal);
     const view = await loaders.summary.load({ arn, range });
     return view ? { ...view, filter: { range } } : null;
   }
@@ -56,7 +56,7 @@ export class ResourceService {
     args: { first: number; after?: string | null },
   ): Promise<ConnectionView<EventNode>> {
     checkFirst(args.first, this.limits);
-    const fp = CursorCodec.fingerprint('resource-events', resource.arn, resource.filter);
+    const fp = CursorCodec.fingerprint(runner.principal, 'resource-events', resource.arn, resource.filter);
     const after = this.events.decodePosition(args.after, fp);
     const cursorOf = (n: EventNode) => this.events.encodePosition(n.position, fp);
     if (!after) {
@@ -64,7 +64,7 @@ export class ResourceService {
       const nodes = await loaders.events.load({ arn: resource.arn, first: args.first, filter: resource.filter });
       return toConnection(nodes, args.first, cursorOf);
     }
-    const q = eventsQuery(resource.filter, planFor(resource.filter, this.limits), { first: args.first, after, order: 'NEWEST_FIRST' }, anyResourceArn([resource.arn]));
+    const q = eventsQuery(resource.filter, planFor(resource.filter, this.limits, runner.principal), { first: args.first, after, order: 'NEWEST_FIRST' }, anyResourceArn([resource.arn]));
     const rows = await runner.rows(q);
     return toConnection(rows.map((r) => ({ ...mapEvent(r), range: resource.filter.range })), args.first, cursorOf);
   }

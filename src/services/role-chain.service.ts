@@ -94,7 +94,7 @@ export class RoleChainService {
     if (sessions.length === 0) return out;
 
     const issuedFrom = new Date(range.from.getTime() - SESSION_LOOKBACK_MS);
-    const rows = await runner.rows(sessionCredentialsQuery(sessions, range, issuedFrom, planFor({ range: { from: issuedFrom, to: range.to } }, this.limits)));
+    const rows = await runner.rows(sessionCredentialsQuery(sessions, range, issuedFrom, planFor({ range: { from: issuedFrom, to: range.to } }, this.limits, runner.principal)));
     const keysOf = new Map<string, SessionKeyView[]>();
     /** issuing links found so far, by issued key (a page may hold several sessions of one chain) */
     const known = new Map<string, IssueLinkView>();
@@ -136,7 +136,7 @@ export class RoleChainService {
   private async issuers(runner: QueryRunner, keys: ReadonlyArray<{ key: string; signedAt: Date }>): Promise<Map<string, IssueLinkView>> {
     const times = keys.map((k) => k.signedAt.getTime());
     const w = { from: new Date(Math.min(...times) - SESSION_LOOKBACK_MS), to: new Date(Math.max(...times) + 1000) };
-    const rows = await runner.rows(credentialIssuersQuery([...new Set(keys.map((k) => k.key))], w, planFor({ range: w }, this.limits)));
+    const rows = await runner.rows(credentialIssuersQuery([...new Set(keys.map((k) => k.key))], w, planFor({ range: w }, this.limits, runner.principal)));
     const links = new Map<string, IssueLinkView>();
     for (const r of rows) {
       const link = mapIssueLink(r);

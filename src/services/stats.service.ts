@@ -16,9 +16,9 @@ export class StatsService {
   constructor(private readonly limits: QueryLimits) {}
 
   async stats(runner: QueryRunner, filter: EventFilterSpec, spec: StatsSpec): Promise<StatsView> {
-    checkRange(filter.range, this.limits);
+    checkRange(filter.range, this.limits, runner.principal);
     checkFirst(spec.first, this.limits);
-    const rows = await runner.rows(statsQuery(filter, planFor(filter, this.limits), spec));
+    const rows = await runner.rows(statsQuery(filter, planFor(filter, this.limits, runner.principal), spec));
     return {
       rows: rows.map((r) => mapStatsRow(r, spec.groupBy.length)),
       totalEvents: rows.length ? int(rows[0].total_events) : 0,

@@ -147,10 +147,23 @@ export abstract class SqlCompiler {
       (prune ? `\n  WHERE ${prune}` : '') +
       '\n)';
     const valid = this.pred(VALID_RECORD);
+    const scope = this.scopePredicate(q.plan);
     const dd =
       `dd AS (\n  SELECT * FROM (\n    SELECT ev.*, row_number() OVER (PARTITION BY ev.${this.col('eventid')}, ev.tg_hash) AS tg_rn\n` +
-      `    FROM ev\n    WHERE ${valid}${q.where.kind === 'true' ? '' : ` AND ${this.pred(q.where)}`}\n  ) AS d WHERE tg_rn = 1\n)`;
+      `    FROM ev\n    WHERE ${valid}${scope ? ` AND ${scope}` : ''}${q.where.kind === 'true' ? '' : ` AND ${this.pred(q.where)}`}\n  ) AS d WHERE tg_rn = 1\n)`;
     return `WITH ${ev},\n${dd}`;
+  }
+
+  /**
+   * The row-level access rule, rendered into every statement: a scoped plan keeps only rows of its
+   * accounts (scope ∩ requested). A plan without a scope is refused rather than read unscoped.
+   */
+  private scopePredicate(plan: PartitionPlan): string | null {
+    if (plan.scope !== '*' && !Array.isArray(plan.scope)) throw new Error('refusing to render a query without a principal scope');
+    if (plan.scope === '*') return null;
+    const accounts = plan.accounts ?? [];
+    if (accounts.length === 0 || accounts.some((a) => !plan.scope.includes(a))) throw new Error('refusing to render accounts outside the principal scope');
+    return `ev.tg_account IN (${this.stringList(accounts)})`;
   }
 
   private selectBody(q: EventSelect, withOrder: boolean): string {

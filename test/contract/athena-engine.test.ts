@@ -174,7 +174,7 @@ describe('AthenaEngine: StartQueryExecution', () => {
   });
 
   it('reuse rule: off while the plan reads the delivery day of now - 1h or later, on before it', () => {
-    const plan = (from: string, to: string) => planPartitions({ from: new Date(from), to: new Date(to) });
+    const plan = (from: string, to: string) => planPartitions({ scope: '*', from: new Date(from), to: new Date(to) });
     const now = new Date('2024-03-10T00:30:00Z'); // now - 1h is on 2024-03-09
     // ends yesterday evening: its lag day (03-10) is still being delivered to
     expect(reuseAllowed(plan('2024-03-09T00:00:00Z', '2024-03-09T20:00:00Z'), now)).toBe(false);
@@ -469,7 +469,7 @@ describe('AthenaEngine: accounts, explain, lake info, close', () => {
   });
 
   it('reports the location with empty lists unless a lake-info source is given', async () => {
-    const info = await athenaEngine(fakeClock(NOW)).lakeInfo();
+    const info = await athenaEngine(fakeClock(NOW)).lakeInfo('*');
     expect(info).toEqual({
       engine: 'athena',
       location: 'cloudtrail.trail',
@@ -482,7 +482,7 @@ describe('AthenaEngine: accounts, explain, lake info, close', () => {
       rejectedFiles: 0,
     });
     const custom = { ...info, firstDay: '2024-01-01' };
-    await expect(athenaEngine(fakeClock(NOW), { lakeInfo: async () => custom }).lakeInfo()).resolves.toBe(custom);
+    await expect(athenaEngine(fakeClock(NOW), { lakeInfo: async () => custom }).lakeInfo('*')).resolves.toBe(custom);
   });
 
   it('close() stops every in-flight query once, fails queued requests, and destroys the client', async () => {

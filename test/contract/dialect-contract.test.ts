@@ -28,6 +28,7 @@ import {
 } from '../support/reference-lake';
 import { partitionTerms, sqlStructure, structureDiff, type SqlStructure } from '../support/sql-structure';
 import { trinoErrors } from '../support/trino-parser';
+import type { AccountScope } from '../../src/domain/principal';
 
 /**
  * The dialect contract (issue 3, Tests): one list of GraphQL operations goes through both
@@ -80,8 +81,8 @@ class RecordingEngine implements Engine {
     this.explained.push({ query, explained });
     return explained;
   }
-  lakeInfo(): Promise<LakeInfo> {
-    return this.inner.lakeInfo();
+  lakeInfo(scope: AccountScope): Promise<LakeInfo> {
+    return this.inner.lakeInfo(scope);
   }
   close(): Promise<void> {
     return this.inner.close();
@@ -781,10 +782,11 @@ describe.each(OPS.map((op) => [op.name, op] as const))('%s', (_name, op) => {
     const days = expectedDays(op.range);
     const full = {
       ...days,
+      scope: '*',
       accounts: op.accounts ? [...new Set(op.accounts)].sort() : null,
       regions: op.regions ? [...new Set([...op.regions, 'us-east-1'])].sort() : null,
     };
-    const rangeOnly = { ...days, accounts: null, regions: null };
+    const rangeOnly = { ...days, scope: '*', accounts: null, regions: null };
     for (const p of o.pairs) {
       const plan = rootPlan(p.query);
       const { kind: _kind, ...shape } = plan;

@@ -77,7 +77,7 @@ const problemsOf = (t: Table): string[] => {
 // ---- queries --------------------------------------------------------------------------------------
 
 const RANGE = { from: new Date('2024-02-28T22:00:00Z'), to: new Date('2024-03-01T06:00:00Z') };
-const PLAN = planPartitions({ ...RANGE, accounts: ['111122223333'], regions: ['eu-west-1'] });
+const PLAN = planPartitions({ scope: '*', ...RANGE, accounts: ['111122223333'], regions: ['eu-west-1'] });
 const PAGE = { first: 10, after: null, order: 'NEWEST_FIRST' } as const;
 const events = (plan = PLAN) => eventsQuery({ range: RANGE, accounts: ['111122223333'], regions: ['eu-west-1'] }, plan, PAGE);
 const stats = (plan = PLAN) => statsQuery({ range: RANGE }, plan, { groupBy: [{ dimension: 'EVENT_NAME' }], interval: 'DAY', first: 10, order: 'COUNT_DESC' });
@@ -157,7 +157,7 @@ describe('reading a Glue table into a partition binding', () => {
 
   it('splits manual day partitions by month, across a year end, and uses one term within a month', () => {
     const { binding } = readGlueTable(MANUAL);
-    const plan = (from: string, to: string) => planPartitions({ from: new Date(from), to: new Date(to) });
+    const plan = (from: string, to: string) => planPartitions({ scope: '*', from: new Date(from), to: new Date(to) });
     expect(prune(compile(binding, stats(plan('2023-12-30T00:00:00Z', '2024-01-02T00:00:00Z'))))).toBe(
       `((src."year" = '2023' AND src."month" = '12' AND src."day" BETWEEN '30' AND '31') OR ` +
         `(src."year" = '2024' AND src."month" = '01' AND src."day" BETWEEN '01' AND '02'))`,
@@ -171,7 +171,7 @@ describe('reading a Glue table into a partition binding', () => {
   });
 
   it('reads every account of an enum table when the query names none, and refuses that on an injected table', () => {
-    const all = planPartitions(RANGE);
+    const all = planPartitions({ scope: '*', ...RANGE });
     expect(prune(compile(readGlueTable(ORG).binding, stats(all)))).toBe(`src."timestamp" BETWEEN '2024/02/28' AND '2024/03/02'`);
     const injected = readGlueTable(ORG_INJECTED).binding;
     expect(() => compile(injected, stats(all))).toThrow(TrailgateError);

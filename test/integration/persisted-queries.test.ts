@@ -8,6 +8,7 @@ import { PersistedCatalog, PersistedCatalogError } from '../../src/persisted/per
 import { defaultManifestPath } from '../../src/persisted/default-manifest-path';
 import { buildManifest, readBaselineFiles } from '../../src/persisted/manifest';
 import { fixtureOperations, removeFixtureManifest, writeFixtureManifest, type FixtureOperation } from '../fixtures/persisted/fixture-manifest';
+import { headerAuthenticator, partner } from '../support/test-authenticator';
 
 const REAL = path.resolve(__dirname, '../../../shared/data/cloudtrail/flaws2-cloud');
 const ACCOUNT = '653711331788';
@@ -16,7 +17,7 @@ const TO = '2018-11-29T00:00:00Z';
 const RANGE = { from: FROM, to: TO };
 const logger = pino({ level: 'silent' });
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-/** The header the test server's persistedOnly seam reads; auth will decide from the principal instead. */
+/** A persisted-only principal (test/support/test-authenticator.ts). */
 const PARTNER = { 'x-test-principal': 'partner' };
 /** Apollo's CSRF prevention wants this on GETs to /graphql (not on /baselines). */
 const PREFLIGHT = { 'apollo-require-preflight': 'true' };
@@ -55,7 +56,7 @@ describe('persisted operations over HTTP', () => {
     const config = loadConfig({ lake: REAL, port: 0, host: '127.0.0.1' }, { TRAILGATE_DUCKDB_THREADS: '1' });
     server = await startHttpServer(config, await openEngine(config, REAL, logger), logger, {
       manifest,
-      persistedOnly: (request) => request.headers['x-test-principal'] === 'partner',
+      authenticator: headerAuthenticator({ partner: partner('partner', '*') }),
     });
     base = server.url.replace(/\/graphql$/, '');
   });

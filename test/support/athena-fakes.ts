@@ -38,14 +38,14 @@ export const FAKE_CREDENTIALS = { accessKeyId: 'AKIDTRAILGATETEST', secretAccess
 export function statsOver(from: string, to: string, accounts?: string[]): Query {
   const range = { from: new Date(from), to: new Date(to) };
   const filter: EventFilterSpec = { range, ...(accounts ? { accounts } : {}) };
-  const plan = planPartitions({ ...range, accounts });
+  const plan = planPartitions({ scope: '*', ...range, accounts });
   return statsQuery(filter, plan, { groupBy: [{ dimension: 'EVENT_NAME' }], interval: 'HOUR', first: 50, order: 'COUNT_DESC' });
 }
 
 export function eventsOver(from: string, to: string, accounts?: string[], regions?: string[]): Query {
   const range = { from: new Date(from), to: new Date(to) };
   const filter: EventFilterSpec = { range, eventNames: ["O'Brien", 'ConsoleLogin'], ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) };
-  const plan = planPartitions({ ...range, accounts, regions });
+  const plan = planPartitions({ scope: '*', ...range, accounts, regions });
   return eventsQuery(filter, plan, { first: 25, after: null, order: 'NEWEST_FIRST' });
 }
 

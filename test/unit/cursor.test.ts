@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { TrailgateError } from '../../src/domain/trailgate-error';
+import { ANONYMOUS_PRINCIPAL } from '../../src/domain/principal';
 import { CursorCodec } from '../../src/mapping/cursor';
+
+const P = ANONYMOUS_PRINCIPAL;
 
 interface Pos {
   time: string;
@@ -17,7 +20,7 @@ const isPos = (p: unknown): p is Pos =>
 
 const SECRET = 'test-secret-0123456789';
 const codec = new CursorCodec(SECRET);
-const FP = CursorCodec.fingerprint({ range: { from: '2024-03-01', to: '2024-03-02' } }, 'NEWEST_FIRST');
+const FP = CursorCodec.fingerprint(P, { range: { from: '2024-03-01', to: '2024-03-02' } }, 'NEWEST_FIRST');
 const POS: Pos = { time: '2024-03-01T10:00:00.000Z', id: 'e-1', hash: '12345' };
 
 /** Signs an arbitrary body the way the codec does, to reach the checks behind the MAC. */
@@ -75,7 +78,7 @@ describe('CursorCodec', () => {
 
   it('rejects a cursor minted for another query (fingerprint)', () => {
     const c = codec.encode('events', FP, POS);
-    const otherFp = CursorCodec.fingerprint({ range: { from: '2024-03-01', to: '2024-03-03' } }, 'NEWEST_FIRST');
+    const otherFp = CursorCodec.fingerprint(P, { range: { from: '2024-03-01', to: '2024-03-03' } }, 'NEWEST_FIRST');
     expectBadInput(() => codec.decode(c, 'events', otherFp, isPos));
   });
 
@@ -106,18 +109,18 @@ describe('CursorCodec', () => {
   });
 
   it('fingerprints filters independently of key order', () => {
-    const a = CursorCodec.fingerprint({ accounts: ['1'], range: { from: 'a', to: 'b' }, hasError: true }, 'NEWEST_FIRST');
-    const b = CursorCodec.fingerprint({ hasError: true, range: { to: 'b', from: 'a' }, accounts: ['1'] }, 'NEWEST_FIRST');
+    const a = CursorCodec.fingerprint(P, { accounts: ['1'], range: { from: 'a', to: 'b' }, hasError: true }, 'NEWEST_FIRST');
+    const b = CursorCodec.fingerprint(P, { hasError: true, range: { to: 'b', from: 'a' }, accounts: ['1'] }, 'NEWEST_FIRST');
     expect(a).toBe(b);
     expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
   it('fingerprints different filters, orders or list orders differently', () => {
-    const base = CursorCodec.fingerprint({ accounts: ['1', '2'] }, 'NEWEST_FIRST');
-    expect(CursorCodec.fingerprint({ accounts: ['1', '3'] }, 'NEWEST_FIRST')).not.toBe(base);
-    expect(CursorCodec.fingerprint({ accounts: ['1', '2'] }, 'OLDEST_FIRST')).not.toBe(base);
-    expect(CursorCodec.fingerprint({ accounts: ['2', '1'] }, 'NEWEST_FIRST')).not.toBe(base);
-    expect(CursorCodec.fingerprint({ accounts: ['1', '2'], hasError: false }, 'NEWEST_FIRST')).not.toBe(base);
+    const base = CursorCodec.fingerprint(P, { accounts: ['1', '2'] }, 'NEWEST_FIRST');
+    expect(CursorCodec.fingerprint(P, { accounts: ['1', '3'] }, 'NEWEST_FIRST')).not.toBe(base);
+    expect(CursorCodec.fingerprint(P, { accounts: ['1', '2'] }, 'OLDEST_FIRST')).not.toBe(base);
+    expect(CursorCodec.fingerprint(P, { accounts: ['2', '1'] }, 'NEWEST_FIRST')).not.toBe(base);
+    expect(CursorCodec.fingerprint(P, { accounts: ['1', '2'], hasError: false }, 'NEWEST_FIRST')).not.toBe(base);
   });
 
   it('round-trips any position, kind and fingerprint (property)', () => {
@@ -131,7 +134,7 @@ describe('CursorCodec', () => {
     );
     fc.assert(
       fc.property(position, fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), (p, kind, filter) => {
-        const fp = CursorCodec.fingerprint(filter);
+        const fp = CursorCodec.fingerprint(P, filter);
         const c = codec.encode(kind, fp, p);
         expect(codec.decode(c, kind, fp, (x): x is unknown => typeof x === 'object' && x !== null)).toEqual(p);
       }),

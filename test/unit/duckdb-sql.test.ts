@@ -216,7 +216,7 @@ describe('compiled DuckDB statements over a tiny lake', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const RANGE = { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-02T00:00:00Z') };
-  const PLAN = planPartitions(RANGE);
+  const PLAN = planPartitions({ scope: '*', ...RANGE });
 
   async function run(q: Query, files: readonly string[] = [file]): Promise<Record<string, unknown>[]> {
     const compiled = new DuckDbCompiler({ files, maxObjectBytes: 1 << 24 }).compile(q);

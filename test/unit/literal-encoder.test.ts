@@ -125,7 +125,7 @@ describe('encodeString under the Trino lexer (property)', () => {
 // ---- property tests over compiled statements ----------------------------------------------------
 
 const RANGE = { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-02T00:00:00Z') };
-const PLAN = planPartitions(RANGE);
+const PLAN = planPartitions({ scope: '*', ...RANGE });
 const PAGE = { first: 10, after: null, order: 'NEWEST_FIRST' } as const;
 const trino = new TrinoCompiler({
   database: 'cloudtrail',

@@ -30,7 +30,7 @@ const trino = new TrinoCompiler(BINDING);
 const duck = new DuckDbCompiler({ files: [FILE], maxObjectBytes: 16777216 });
 
 const RANGE = { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-01T06:00:00Z') };
-const PLAN = planPartitions({ ...RANGE, accounts: ['111122223333'], regions: ['eu-west-1'] });
+const PLAN = planPartitions({ scope: '*', ...RANGE, accounts: ['111122223333'], regions: ['eu-west-1'] });
 const PAGE = { first: 2, after: null, order: 'NEWEST_FIRST' } as const;
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
 
@@ -301,7 +301,7 @@ describe('sources and partition pruning', () => {
 
   it('prunes days in yyyy-MM-dd and leaves accounts and regions open when the plan does not filter them', () => {
     const c = new TrinoCompiler({ ...BINDING, day: { column: 'dt', format: 'yyyy-MM-dd' } });
-    const plan = planPartitions({ from: new Date('2024-02-28T12:00:00Z'), to: new Date('2024-03-01T00:00:00Z') });
+    const plan = planPartitions({ scope: '*', from: new Date('2024-02-28T12:00:00Z'), to: new Date('2024-03-01T00:00:00Z') });
     expect(line(c.compile(simple(plan)).sql, '  WHERE')).toBe(`  WHERE src."dt" BETWEEN '2024-02-28' AND '2024-03-01'`);
   });
 
@@ -774,7 +774,7 @@ describe('Trino grammar', () => {
     ...ONE_EACH.map(([name, f]): [string, Query] => [`events, ${name}`, eventsQuery(filter(f), PLAN, PAGE)]),
     ['events, every filter, newest first after a position', eventsQuery(filter(ALL), PLAN, { first: 50, after, order: 'NEWEST_FIRST' })],
     ['events, every filter, oldest first after a position', eventsQuery(filter(ALL), PLAN, { first: 50, after, order: 'OLDEST_FIRST' })],
-    ['events, unfiltered plan', eventsQuery(filter({}), planPartitions(RANGE), PAGE)],
+    ['events, unfiltered plan', eventsQuery(filter({}), planPartitions({ scope: '*', ...RANGE }), PAGE)],
     ['event by id', eventByIdQuery("e'1", RANGE, PLAN)],
     ['event by id with a scope', eventByIdQuery('e1', RANGE, PLAN, eq(field('account'), lit('111122223333')))],
   ];

@@ -34,7 +34,7 @@ const duck = new DuckDbCompiler({ files: [FILE], maxObjectBytes: 16777216 });
 const both = (q: Query) => ({ t: trino.compile(q), d: duck.compile(q) });
 
 const RANGE = { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-01T06:00:00Z') };
-const PLAN = planPartitions({ ...RANGE, accounts: ['111122223333'], regions: ['eu-west-1'] });
+const PLAN = planPartitions({ scope: '*', ...RANGE, accounts: ['111122223333'], regions: ['eu-west-1'] });
 const BUCKET = 'arn:aws:s3:::data-lake';
 const SESSION = 'arn:aws:sts::111122223333:assumed-role/ProdDataRole/prod-data-export';
 

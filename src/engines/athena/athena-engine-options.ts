@@ -1,3 +1,4 @@
+import type { AccountScope } from '../../domain/principal';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { Logger } from 'pino';
 import type { TrinoTableBinding } from '../../sql/trino-compiler';
@@ -30,7 +31,7 @@ export interface AthenaEngineOptions {
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-  readonly lakeInfo?: () => Promise<LakeInfo>;
+  readonly lakeInfo?: (scope: AccountScope) => Promise<LakeInfo>;
 }
 
 export const ATHENA_DEFAULTS = Object.freeze({

@@ -1,6 +1,7 @@
 import type { StartQueryExecutionInput } from '@aws-sdk/client-athena';
 import type { Logger } from 'pino';
 import { TrailgateError } from '../../domain/trailgate-error';
+import type { AccountScope } from '../../domain/principal';
 import type { PartitionPlan, Query } from '../../query/ir';
 import type { CompiledSql } from '../../sql/compiled-sql';
 import { TrinoCompiler } from '../../sql/trino-compiler';
@@ -89,7 +90,7 @@ export class AthenaEngine implements Engine {
       const queuedMs = this.clock() - startedAt;
       try {
         const input = this.startInput(compiled.sql, plan);
-        const done = await this.runner.run({ input, deadline, timeoutMs, signal: ctl.signal, log });
+        const done = await this.runner.run({ input, deadline, timeoutMs, signal: ctl.signal, log, maxBytesScanned: opts.maxBytesScanned });
         return this.result(done, queuedMs, log);
       } finally {
         release();
@@ -167,8 +168,9 @@ export class AthenaEngine implements Engine {
     }
   }
 
-  async lakeInfo(): Promise<LakeInfo> {
-    if (this.opts.lakeInfo) return this.opts.lakeInfo();
+  /** Location only: counting a table's accounts or coverage would be a (costly) query of its own. */
+  async lakeInfo(scope: AccountScope): Promise<LakeInfo> {
+    if (this.opts.lakeInfo) return this.opts.lakeInfo(scope);
     return {
       engine: this.name,
       location: this.opts.location,

@@ -47,6 +47,8 @@ export interface Submission {
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
   readonly log: Logger;
+  /** the caller's scan budget: a query seen scanning more is stopped (SCAN_LIMIT_EXCEEDED) */
+  readonly maxBytesScanned?: number;
 }
 
 export interface FinishedQuery {
@@ -56,6 +58,9 @@ export interface FinishedQuery {
   readonly submissions: number;
   readonly pages: number;
 }
+
+const overBudget = (execution: QueryExecution | undefined, max: number | undefined): boolean =>
+  max !== undefined && (execution?.Statistics?.DataScannedInBytes ?? 0) > max;
 
 const TERMINAL: ReadonlySet<QueryExecutionState | undefined> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
@@ -148,9 +153,21 @@ export class AthenaQueryRunner {
         await stop();
         throw sdkFailure(e);
       }
+      // Athena reports DataScannedInBytes while a query runs; the workgroup's cutoff is one number
+      // for everyone, so a principal's own budget is enforced here by stopping the query.
+      // https://docs.aws.amazon.com/athena/latest/APIReference/API_QueryExecutionStatistics.html
+      if (overBudget(execution, sub.maxBytesScanned)) return this.overBudget(id, sub, stop, execution);
       if (execution && TERMINAL.has(execution.Status?.State)) return execution;
       if (sub.signal.aborted) return this.abandon(sub.signal, stop);
     }
+  }
+
+  private async overBudget(id: string, sub: Submission, stop: () => Promise<void>, execution: QueryExecution | undefined): Promise<never> {
+    if (!TERMINAL.has(execution?.Status?.State)) await stop();
+    sub.log.warn({ queryExecutionId: id, bytesScanned: execution?.Statistics?.DataScannedInBytes, maxBytesScanned: sub.maxBytesScanned }, 'athena query over the caller scan budget');
+    throw new TrailgateError('SCAN_LIMIT_EXCEEDED', 'The query scanned more data than this caller may scan per query; narrow the range, accounts or regions.', {
+      details: { maxBytesScannedPerQuery: sub.maxBytesScanned },
+    });
   }
 
   private async timedOut(sub: Submission, stop: () => Promise<void>): Promise<never> {

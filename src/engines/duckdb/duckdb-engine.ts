@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
+import type { AccountScope } from '../../domain/principal';
 import { TrailgateError } from '../../domain/trailgate-error';
 import type { Query } from '../../query/ir';
 import { selectPartitions } from '../../query/partition-planner';
@@ -79,6 +80,13 @@ export class DuckDbEngine implements Engine {
   async run(query: Query, opts: RunOptions): Promise<EngineResult> {
     const id = randomUUID();
     const { files } = await this.filesFor(query);
+    const planned = files.reduce((n, f) => n + f.bytes, 0);
+    if (opts.maxBytesScanned !== undefined && planned > opts.maxBytesScanned) {
+      // The embedded engine knows what it will read before reading it: refuse up front.
+      throw new TrailgateError('SCAN_LIMIT_EXCEEDED', 'The query would scan more data than this caller may scan per query; narrow the range, accounts or regions.', {
+        details: { bytesToScan: planned, maxBytesScannedPerQuery: opts.maxBytesScanned },
+      });
+    }
     const started = performance.now();
     const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs), opts, id);
     const engineMs = Math.round(performance.now() - started);
@@ -150,8 +158,9 @@ export class DuckDbEngine implements Engine {
     });
   }
 
-  async lakeInfo(): Promise<LakeInfo> {
-    const partitions = await this.lake.partitions();
+  async lakeInfo(scope: AccountScope): Promise<LakeInfo> {
+    const visible = scope === '*' ? null : new Set(scope);
+    const partitions = (await this.lake.partitions()).filter((p) => !visible || visible.has(p.account));
     const census = await this.census.update(partitions);
     const days = partitions.map((p) => p.day).sort();
     return {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LakeFile, LakePartition } from '../../lake/lake-layout';
 import type { LocalLake } from '../../lake/local-lake';
@@ -27,7 +28,8 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
  */
 export class LakeCensus {
   private readonly byFile = new Map<string, FileCensus>();
-  private running: Promise<CensusTotals> | null = null;
+  /** censuses run one at a time (a later one finds the files an earlier one counted) */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly lake: LocalLake,
@@ -36,14 +38,16 @@ export class LakeCensus {
     private readonly logger: Logger,
   ) {}
 
-  update(partitions: readonly LakePartition[]): Promise<CensusTotals> {
-    // One census at a time; callers arriving meanwhile share it.
-    this.running ??= this.run(partitions).finally(() => (this.running = null));
-    return this.running;
+  /** The totals of the given partitions (a principal's view of the lake), counting new files first. */
+  async update(partitions: readonly LakePartition[]): Promise<CensusTotals> {
+    const files = await this.lake.files(partitions);
+    const run = this.chain.then(() => this.count(files));
+    this.chain = run.catch(() => undefined);
+    await run;
+    return this.totals(files, partitions);
   }
 
-  private async run(partitions: readonly LakePartition[]): Promise<CensusTotals> {
-    const files = await this.lake.files(partitions);
+  private async count(files: readonly LakeFile[]): Promise<void> {
     const todo = files.filter((f) => this.byFile.get(f.path)?.bytes !== f.bytes);
     for (let i = 0; i < todo.length; i += CHUNK) {
       const chunk = todo.slice(i, i + CHUNK);
@@ -61,17 +65,23 @@ export class LakeCensus {
         }
       }
     }
-    const live = new Set(files.map((f) => f.path));
+  }
+
+  private totals(files: readonly LakeFile[], partitions: readonly LakePartition[]): CensusTotals {
     let records = 0;
     let rejectedRecords = 0;
     let noRecordFiles = 0;
-    for (const [p, c] of this.byFile) {
-      if (!live.has(p)) continue;
+    for (const f of files) {
+      const c = this.byFile.get(f.path);
+      if (!c) continue;
       records += c.records;
       rejectedRecords += c.rejected;
       if (c.noRecords) noRecordFiles++;
     }
-    const unreadable = this.lake.rejectedFiles().size;
-    return { files: files.length + unreadable, records, rejectedRecords, rejectedFiles: unreadable + noRecordFiles };
+    const dirs = partitions.map((p) => p.dir + path.sep);
+    const unreadable = [...this.lake.rejectedFiles().keys()].filter((f) => dirs.some((d) => f.startsWith(d))).length;
+    // files set aside while this census ran are counted once, as unreadable
+    const readable = files.filter((f) => !this.lake.rejectedFiles().has(f.path)).length;
+    return { files: readable + unreadable, records, rejectedRecords, rejectedFiles: unreadable + noRecordFiles };
   }
 }

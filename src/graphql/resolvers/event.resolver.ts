@@ -34,6 +34,6 @@ export class EventResolver {
 
   @FieldResolver(() => Identity, { nullable: true, description: "The acting principal, summarised over the query's range." })
   identity(@Root() event: EventNode, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.identities.get(ctx.loaders, event.identityKey, event.range);
+    return ctx.services.identities.get(ctx.runner, ctx.loaders, event.identityKey, event.range);
   }
 }

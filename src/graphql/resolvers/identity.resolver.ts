@@ -21,7 +21,7 @@ export class IdentityResolver {
 
   @Query(() => Identity, { nullable: true, description: 'One principal (see Identity.arn) over a range.' })
   identity(@Ctx() ctx: GraphQLContext, @Arg('arn') arn: string, @Arg('range', () => TimeRange) range: TimeRange) {
-    return ctx.services.identities.get(ctx.loaders, arn, rangeSpec(range));
+    return ctx.services.identities.get(ctx.runner, ctx.loaders, arn, rangeSpec(range));
   }
 
   @FieldResolver(() => [CountedValue], { description: 'Most used source addresses.' })

@@ -6,6 +6,6 @@ import { Lake } from '../types/lake.type';
 export class LakeResolver {
   @Query(() => Lake, { description: 'The lake behind the gateway: engine, coverage, accounts, regions, rejected input.' })
   lake(@Ctx() ctx: GraphQLContext) {
-    return ctx.services.lake.info(ctx.runner.engine);
+    return ctx.services.lake.info(ctx.runner.engine, ctx.runner.principal);
   }
 }

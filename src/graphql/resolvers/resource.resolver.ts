@@ -24,7 +24,7 @@ export class ResourceResolver {
 
   @Query(() => Resource, { nullable: true, description: 'One resource (see Resource.arn) over a range; null when no event names it.' })
   resource(@Ctx() ctx: GraphQLContext, @Arg('arn') arn: string, @Arg('range', () => TimeRange) range: TimeRange) {
-    return ctx.services.resources.get(ctx.loaders.resources, arn, rangeSpec(range));
+    return ctx.services.resources.get(ctx.runner, ctx.loaders.resources, arn, rangeSpec(range));
   }
 
   @FieldResolver(() => [CountedValue], { description: 'Principals (Identity.arn) acting on the resource most often.' })
