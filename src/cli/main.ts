@@ -6,6 +6,7 @@ import { generateSampleLake } from '../lake/sample-generator';
 import { createGlueClient } from '../engines/glue/glue-client';
 import { glueCommand } from '../engines/glue/glue-command';
 import { explainFile, type ExplainOptions } from './explain.command';
+import { keysNew, type KeysNewOptions } from './keys.command';
 import { progressBar } from './progress';
 import { runQueryFile } from './query.command';
 import { serve } from './serve.command';
@@ -89,6 +90,18 @@ async function main(argv: string[]): Promise<number> {
         out: (s: string) => process.stdout.write(s),
         err: (s: string) => process.stderr.write(s),
       });
+    });
+
+  program
+    .command('keys')
+    .description('API keys for the auth config file')
+    .command('new')
+    .description('mint an API key: prints the key once and the config entry (its hash) to add under "apiKeys"')
+    .requiredOption('--principal <id>', 'the principal the key runs as')
+    .option('--note <text>', 'a note stored with the entry (who holds the key)')
+    .option('--config <file>', 'auth config to check the principal against; env TRAILGATE_CONFIG; default: ./trailgate.config.{json,yaml,yml}')
+    .action(async (opts: KeysNewOptions) => {
+      process.exitCode = await keysNew(opts, { env: process.env, cwd: process.cwd(), out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
     });
 
   await program.parseAsync(argv);
