@@ -13,6 +13,7 @@ import {
   type TopPerGroup,
   type Unnest,
 } from '../query/ir';
+import { field, inList } from '../query/ir-builders';
 import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql, SqlDialectName, SqlParam } from './compiled-sql';
 import { fieldSql } from './field-sql';
@@ -163,7 +164,7 @@ export abstract class SqlCompiler {
     if (plan.scope === '*') return null;
     const accounts = plan.accounts ?? [];
     if (accounts.length === 0 || accounts.some((a) => !plan.scope.includes(a))) throw new Error('refusing to render accounts outside the principal scope');
-    return `ev.tg_account IN (${this.stringList(accounts)})`;
+    return this.pred(inList(field('account'), accounts));
   }
 
   private selectBody(q: EventSelect, withOrder: boolean): string {

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
+import type { Principal } from '../../src/domain/principal';
 import type { Engine } from '../../src/engines/engine';
 import { createGateway, openEngine, type Gateway } from '../../src/server/gateway';
 
@@ -12,7 +13,8 @@ export interface TestResult {
 export interface Harness {
   readonly gateway: Gateway;
   readonly engine: Engine;
-  exec(query: string, variables?: Record<string, unknown>): Promise<TestResult>;
+  /** runs as `principal` (default: the anonymous full principal of dev mode) */
+  exec(query: string, variables?: Record<string, unknown>, principal?: Principal): Promise<TestResult>;
   close(): Promise<void>;
 }
 
@@ -27,8 +29,8 @@ export async function openHarness(lakeDir: string, env: Record<string, string> =
   return {
     gateway,
     engine: eng,
-    async exec(query, variables) {
-      const res = await gateway.apollo.executeOperation({ query, variables }, { contextValue: gateway.context() });
+    async exec(query, variables, principal) {
+      const res = await gateway.apollo.executeOperation({ query, variables }, { contextValue: gateway.context({ principal }) });
       if (res.body.kind !== 'single') throw new Error('unexpected incremental result');
       return res.body.singleResult as TestResult;
     },
@@ -52,6 +54,7 @@ export function useHarness(lakeDir: string, env: Record<string, string> = {}) {
     if (!h) throw new Error('the harness is not open yet');
     return h;
   };
-  const exec = async (q: string, v?: Record<string, unknown>): Promise<TestResult> => JSON.parse(JSON.stringify(await harness().exec(q, v)));
+  const exec = async (q: string, v?: Record<string, unknown>, principal?: Principal): Promise<TestResult> =>
+    JSON.parse(JSON.stringify(await harness().exec(q, v, principal)));
   return { exec, harness };
 }
