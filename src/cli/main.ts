@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { resolveAuthConfigPath } from '../auth/resolve-auth-config-path';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config/config';
 import { generateSampleLake } from '../lake/sample-generator';
 import { createGlueClient } from '../engines/glue/glue-client';
@@ -35,8 +36,10 @@ function explainEnv(opts: ConfigFlags): NodeJS.ProcessEnv {
 async function main(argv: string[]): Promise<number> {
   const program = new Command('trailgate').description('GraphQL query gateway over CloudTrail archives').showHelpAfterError();
 
-  serverOptions(program.command('serve').description('serve GraphQL at http://HOST:PORT/graphql')).action(async (opts: ConfigFlags) => {
-    await serve(loadConfig(opts));
+  serverOptions(program.command('serve').description('serve GraphQL at http://HOST:PORT/graphql'))
+    .option('--config <file>', 'auth config (API keys, JWT, principals); env TRAILGATE_CONFIG; default ./trailgate.config.{json,yaml,yml} if present')
+    .action(async (opts: ConfigFlags) => {
+    await serve(loadConfig(opts), resolveAuthConfigPath(opts.config, process.env, process.cwd()));
   });
 
   program

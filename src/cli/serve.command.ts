@@ -1,4 +1,5 @@
-import type { Config } from '../config/config';
+import { createAuthenticator } from '../auth/authenticator';
+import { assertBindAllowed, type Config } from '../config/config';
 import { ensureSampleLake } from '../lake/ensure-sample-lake';
 import { openEngine } from '../server/gateway';
 import { startHttpServer } from '../server/http-server';
@@ -17,23 +18,33 @@ export async function resolveLake(config: Config): Promise<string | null> {
   return config.sampleLakeDir;
 }
 
-export async function serve(config: Config): Promise<void> {
+export async function serve(config: Config, authFile: string | null): Promise<void> {
   const logger = createLogger(config.logLevel);
+  // A bad auth config stops the start before anything else opens.
+  const authenticator = await createAuthenticator({ file: authFile, logger });
+  assertBindAllowed(config.host, authenticator.enabled);
   const lake = await resolveLake(config);
   const engine = await openEngine(config, lake, logger);
-  const server = await startHttpServer(config, engine, logger);
-  logger.warn(
-    { host: config.host },
-    'dev mode: no authentication is configured; every request runs as an anonymous full principal, and only loopback addresses are served',
-  );
+  const server = await startHttpServer(config, engine, logger, { authenticator });
+  if (authenticator.enabled) logger.info({ host: config.host, config: authFile }, 'authentication is on: API keys and bearer tokens from the config file');
+  else {
+    logger.warn(
+      { host: config.host },
+      'dev mode: no authentication is configured; every request runs as an anonymous full principal, and only loopback addresses are served',
+    );
+  }
   process.stdout.write(`trailgate is serving ${lake ?? (await engine.lakeInfo('*')).location} (${engine.name}) at ${server.url}\n`);
   engine
     .lakeInfo('*')
-    .then((info) => process.stdout.write(`Try:\n  ${exampleQuery(server.url, info.lastDay)}\n`))
+    .then((info) => {
+      const auth = authenticator.enabled ? ` -H 'authorization: Bearer <your API key>'` : '';
+      process.stdout.write(`Try:\n  ${exampleQuery(server.url, info.lastDay, auth)}\n`);
+    })
     .catch((err) => logger.error({ err }, 'lake census failed'));
   const stop = async () => {
     process.stderr.write('Shutting down...\n');
     await server.close();
+    authenticator.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

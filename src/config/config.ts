@@ -53,6 +53,8 @@ export interface ConfigFlags {
   host?: string;
   maxRangeDays?: string | number;
   engine?: string;
+  /** the auth config file (trailgate.config.json|yaml); resolved by src/auth */
+  config?: string;
 }
 
 export class ConfigError extends Error {}
@@ -71,13 +73,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const memoryLimit = env.TRAILGATE_DUCKDB_MEMORY_LIMIT ?? '4GB';
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) throw new ConfigError(`TRAILGATE_DUCKDB_MEMORY_LIMIT must look like 4GB (got ${memoryLimit})`);
   const host = flags.host ?? env.HOST ?? '127.0.0.1';
-  if (!isLoopback(host)) {
-    // Dev mode: no authentication exists yet, so every request would run as an anonymous full
-    // principal. Serving that beyond this machine would publish the audit trail.
-    throw new ConfigError(
-      `refusing to listen on ${host}: no authentication is configured, and without it trailgate serves loopback addresses only (127.0.0.1, ::1, localhost)`,
-    );
-  }
   return Object.freeze({
     engine: engine as EngineName,
     athena: engine === 'athena' ? athenaConfig(env) : null,
@@ -120,7 +115,18 @@ function athenaConfig(env: NodeJS.ProcessEnv): AthenaConfig {
   });
 }
 
-function isLoopback(host: string): boolean {
+/**
+ * Dev mode (no authentication configured) runs every request as an anonymous full principal:
+ * serving that beyond this machine would publish the audit trail, so only loopback binds start.
+ */
+export function assertBindAllowed(host: string, authenticationEnabled: boolean): void {
+  if (authenticationEnabled || isLoopback(host)) return;
+  throw new ConfigError(
+    `refusing to listen on ${host}: no authentication is configured (no API keys or jwt section in trailgate.config.json), and without it trailgate serves loopback addresses only (127.0.0.1, ::1, localhost)`,
+  );
+}
+
+export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   try {
     return ipaddr.parse(host.replace(/^\[|\]$/g, '')).range() === 'loopback';

@@ -4,7 +4,7 @@ import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from '../config/config';
+import { assertBindAllowed, type Config } from '../config/config';
 import type { Engine } from '../engines/engine';
 import type { PersistedCatalog } from '../persisted/persisted-catalog';
 import { createGateway, type Gateway } from './gateway';
@@ -72,6 +72,7 @@ export interface HttpServer {
 export async function startHttpServer(config: Config, engine: Engine, logger: Logger, options: HttpServerOptions = {}): Promise<HttpServer> {
   const catalog = await loadPersistedCatalog(options.manifest, logger);
   const authenticator = options.authenticator ?? DEV_MODE_AUTHENTICATOR;
+  assertBindAllowed(config.host, authenticator.enabled);
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     // Request lines are logged by the GraphQL layer with the request id, not per HTTP hit.

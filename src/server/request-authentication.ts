@@ -1,20 +1,12 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator';
 import { ANONYMOUS_PRINCIPAL, type Principal } from '../domain/principal';
 import { sendRefusal } from './http-refusal';
 import type { PrincipalRateLimiter } from './principal-rate-limiter';
 
-export type AuthOutcome =
-  | { readonly ok: true; readonly principal: Principal; /** a key id or token subject, for logs */ readonly credential: string }
-  | { readonly ok: false; /** for the log only: clients get one generic message */ readonly reason: string };
-
-/** What the HTTP layer needs from authentication (src/auth's Authenticator provides it). */
-export interface RequestAuthenticator {
-  /** false: nothing configured (dev mode, loopback only), every request is anonymous */
-  readonly enabled: boolean;
-  authenticate(headers: IncomingHttpHeaders): Promise<AuthOutcome>;
-}
+/** What the HTTP layer needs from authentication (src/auth's Authenticator; tests may fake it). */
+export type RequestAuthenticator = Pick<Authenticator, 'enabled' | 'authenticate'>;
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config/config';
+import { assertBindAllowed, ConfigError, loadConfig } from '../../src/config/config';
 
 describe('loadConfig', () => {
   it('defaults to DuckDB on loopback port 4000 with a 90-day range cap and no lake (the sample lake)', () => {
@@ -20,8 +20,6 @@ describe('loadConfig', () => {
     [{ maxRangeDays: '0' }, {}, /max-range-days/],
     [{ engine: 'bigquery' }, {}, /engine must be one of duckdb, athena/],
     [{}, { TRAILGATE_DUCKDB_MEMORY_LIMIT: 'lots' }, /MEMORY_LIMIT/],
-    [{ host: '0.0.0.0' }, {}, /no authentication is configured/],
-    [{}, { HOST: '10.1.2.3' }, /loopback addresses only/],
     [{ engine: 'athena' }, { ATHENA_WORKGROUP: 'wg' }, /ATHENA_DATABASE, ATHENA_TABLE/],
     [{ engine: 'athena' }, { ATHENA_WORKGROUP: 'wg', ATHENA_DATABASE: 'db', ATHENA_TABLE: 't', ATHENA_OUTPUT_LOCATION: 'http://x' }, /s3:\/\//],
   ])('refuses %j %j with a message naming the setting', (flags, env, message) => {
@@ -31,6 +29,13 @@ describe('loadConfig', () => {
 
   it.each(['127.0.0.1', '127.8.8.8', '::1', '[::1]', 'localhost'])('serves the loopback address %s without authentication', (host) => {
     expect(loadConfig({ host }, {}).host).toBe(host);
+    expect(() => assertBindAllowed(host, false)).not.toThrow();
+  });
+
+  it.each(['0.0.0.0', '10.1.2.3', '::', 'example.com'])('refuses to bind %s in dev mode (no authentication), with a message that says why', (host) => {
+    expect(() => assertBindAllowed(host, false)).toThrow(ConfigError);
+    expect(() => assertBindAllowed(host, false)).toThrow(/no authentication is configured.*loopback addresses only/);
+    expect(() => assertBindAllowed(host, true)).not.toThrow();
   });
 
   it('reads the Athena settings, with AwsDataCatalog and 60-minute reuse by default', () => {
