@@ -18,7 +18,7 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
             // Client faults are answers, not incidents: only what gets masked is logged.
             if (formatError(e.toJSON(), e).extensions?.code !== 'INTERNAL_SERVER_ERROR') continue;
             const original = e.originalError ?? e;
-            logger.error({ requestId: contextValue.requestId, err: original, internal: isTrailgateError(original) ? original.internal : undefined, path: e.path }, 'request failed');
+            logger.error({ requestId: contextValue.requestId, principal: contextValue.principal?.id, err: original, internal: isTrailgateError(original) ? original.internal : undefined, path: e.path }, 'request failed');
           }
         },
         async willSendResponse({ contextValue, response }) {
