@@ -8,7 +8,8 @@ import { startHttpServer, type HttpServer } from '../../src/server/http-server';
 import { removeFixtureManifest, writeFixtureManifest } from '../fixtures/persisted/fixture-manifest';
 import { silentLogger } from '../support/gateway-harness';
 import { REAL_DATA_DIR, filterEvents, loadReferenceLake, type RefEvent } from '../support/reference-lake';
-import { rsaKeys, signRs256, tempDir } from '../unit/auth/auth-test-kit';
+import { SignJWT } from 'jose';
+import { b64url, nowSeconds, rsaKeys, signRs256, tempDir } from '../unit/auth/auth-test-kit';
 
 /**
  * The gateway behind real authentication (src/auth over a config file): who gets in, as whom,
@@ -40,7 +41,7 @@ const configWith = (keys: Array<ReturnType<typeof keyEntry>>) => ({
   jwt: {
     issuer: 'https://idp.test/',
     audience: 'trailgate',
-    publicKey: jwtKeys.publicKeyPem,
+    jwks: { keys: [jwtKeys.publicJwk] },
     algorithms: ['RS256'],
     requiredClaims: ['sub'],
     principals: [{ when: { team: 'analysts' }, principal: 'analyst' }],
@@ -125,6 +126,28 @@ describe('the gateway behind API keys and JWTs', () => {
     expect(r.json.data.eventStats.rows.map((x: any) => x.keys[0])).toEqual([OWN]);
     const wrong = await signRs256(jwtKeys, { iss: 'https://idp.test/', aud: 'someone-else', sub: 'ana', team: 'analysts' });
     expect((await post(server.url, { query: STATS, variables: { f: { range: RANGE } } }, bearer(wrong))).status).toBe(401);
+  });
+
+  it('answers 401 to every bad token the issue lists, running nothing', async () => {
+    const good = { iss: 'https://idp.test/', aud: 'trailgate', sub: 'ana', team: 'analysts' };
+    const other = rsaKeys('k2');
+    const bad: Array<[string, () => Promise<string>]> = [
+      ['wrong aud', () => signRs256(jwtKeys, { ...good, aud: 'another' })],
+      ['wrong iss', () => signRs256(jwtKeys, { ...good, iss: 'https://evil.test/' })],
+      ['expired beyond the clock skew', () => signRs256(jwtKeys, { ...good, iat: nowSeconds() - 900, exp: nowSeconds() - 120 })],
+      ['alg none', async () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ...good, iat: nowSeconds(), exp: nowSeconds() + 600 })}.`],
+      ['HS256 signed with the public key', () => new SignJWT(good).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(jwtKeys.publicKeyPem))],
+      ['unknown kid', () => signRs256(other, good, { kid: 'k2' })],
+      ['missing required claims', () => signRs256(jwtKeys, { iss: good.iss, aud: good.aud, team: 'analysts' })],
+    ];
+    for (const [what, make] of bad) {
+      const token = await make();
+      let r!: Answer;
+      const calls = await engineCalls(async () => {
+        r = await post(server.url, { query: STATS, variables: { f: { range: RANGE } } }, bearer(token));
+      });
+      expect({ what, status: r.status, code: r.json.errors?.[0]?.extensions?.code, calls }).toEqual({ what, status: 401, code: 'UNAUTHENTICATED', calls: 0 });
+    }
   });
 
   it('introspection follows the principal: on for secops, FORBIDDEN for the analyst (__typename still fine)', async () => {
