@@ -227,6 +227,24 @@ describe('AthenaEngine: polling', () => {
     expect(clock.waits.reduce((a, b) => a + b, 0)).toBe(5000);
   });
 
+  it("stops a running query once it has scanned more than the caller's budget: SCAN_LIMIT_EXCEEDED", async () => {
+    fake({ statuses: [running], statistics: { DataScannedInBytes: 5_000_000_000, EngineExecutionTimeInMillis: 10 } });
+    const err = await failure(athenaEngine(fakeClock(NOW)).run(OLD, { ...RUN, maxBytesScanned: 1_000_000_000 }));
+    expect(err.code).toBe('SCAN_LIMIT_EXCEEDED');
+    expect(err.message).not.toMatch(/athena|s3:|select/i);
+    expect(athena!.stopped).toEqual(['q-1']);
+  });
+
+  it('answers within the budget, and refuses (without a stop) a finished query that went over it', async () => {
+    fake(okAfter(1, { statistics: { DataScannedInBytes: 900, EngineExecutionTimeInMillis: 10 } }));
+    await expect(athenaEngine(fakeClock(NOW)).run(OLD, { ...RUN, maxBytesScanned: 1000 })).resolves.toMatchObject({ facts: { bytesScanned: 900 } });
+    athena!.restore();
+    fake(okAfter(0, { statistics: { DataScannedInBytes: 1001, EngineExecutionTimeInMillis: 10 } }));
+    const err = await failure(athenaEngine(fakeClock(NOW)).run(OLD, { ...RUN, maxBytesScanned: 1000 }));
+    expect(err.code).toBe('SCAN_LIMIT_EXCEEDED');
+    expect(athena!.stopped).toEqual([]);
+  });
+
   it('honours a per-request timeout shorter than the default', async () => {
     fake({ statuses: [running] });
     const clock = fakeClock(NOW);
