@@ -18,8 +18,7 @@ import { QueryRunner } from '../services/query-runner';
 import { ResourceService } from '../services/resource.service';
 import { StatsService } from '../services/stats.service';
 import { formatError } from './error-formatter';
-import { armorProtection } from './limits/armor';
-import { complexityPlugin } from './limits/complexity-plugin';
+import { graphqlLimits } from './limits/graphql-limits';
 import { trailgatePlugin } from './trailgate-plugin';
 
 export interface ContextOptions {
@@ -71,7 +70,7 @@ export async function createGateway(
     resources: new ResourceService(limits, cursors, events),
     lake: new LakeService(),
   };
-  const armor = armorProtection();
+  const operationLimits = graphqlLimits();
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildTrailgateSchema(),
     formatError,
@@ -82,10 +81,10 @@ export async function createGateway(
     allowBatchedHttpRequests: false,
     hideSchemaDetailsFromClientErrors: true,
     maxRecursiveSelections: true,
-    parseOptions: { maxTokens: armor.maxTokens },
-    validationRules: armor.validationRules,
+    parseOptions: operationLimits.parseOptions,
+    validationRules: operationLimits.validationRules,
     // the limits last: a refusal of the caller (persisted-only, introspection) answers first
-    plugins: [trailgatePlugin(logger, engine.name), ...extraPlugins, ...armor.plugins, complexityPlugin()],
+    plugins: [trailgatePlugin(logger, engine.name), ...extraPlugins, ...operationLimits.plugins],
   });
   await apollo.start();
   const context = ({ requestId = randomUUID(), signal, explain = false, principal = ANONYMOUS_PRINCIPAL }: ContextOptions = {}): GraphQLContext => {
