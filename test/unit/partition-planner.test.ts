@@ -8,6 +8,7 @@ describe('planPartitions', () => {
       kind: 'partitions',
       firstDay: '2024-03-05',
       lastDay: '2024-03-06',
+      scope: '*',
       accounts: null,
       regions: null,
     });

@@ -3,6 +3,7 @@ import type { Pred, Query } from '../../src/query/ir';
 import { DEFAULT_LIMITS } from '../../src/services/limits';
 import type { QueryRunner } from '../../src/services/query-runner';
 import { MAX_CHAIN_DEPTH, RoleChainService } from '../../src/services/role-chain.service';
+import { ANONYMOUS_PRINCIPAL } from '../../src/domain/principal';
 
 /**
  * The chain walk of RoleChainService over a fake engine: which answer each rule gives, and how
@@ -65,6 +66,7 @@ class FakeEngine {
   ) {}
 
   readonly runner = {
+    principal: ANONYMOUS_PRINCIPAL,
     rows: async (q: Query): Promise<readonly Row[]> => {
       this.queries.push(q);
       if (q.kind !== 'select') throw new Error('unexpected query');
