@@ -18,6 +18,7 @@ import { QueryRunner } from '../services/query-runner';
 import { ResourceService } from '../services/resource.service';
 import { StatsService } from '../services/stats.service';
 import { formatError } from './error-formatter';
+import { nulInputPlugin } from './nul-input-plugin';
 import { graphqlLimits } from './limits/graphql-limits';
 import { trailgatePlugin } from './trailgate-plugin';
 
@@ -84,7 +85,7 @@ export async function createGateway(
     parseOptions: operationLimits.parseOptions,
     validationRules: operationLimits.validationRules,
     // the limits last: a refusal of the caller (persisted-only, introspection) answers first
-    plugins: [trailgatePlugin(logger, engine.name), ...extraPlugins, ...operationLimits.plugins],
+    plugins: [trailgatePlugin(logger, engine.name), nulInputPlugin(), ...extraPlugins, ...operationLimits.plugins],
   });
   await apollo.start();
   const context = ({ requestId = randomUUID(), signal, explain = false, principal = ANONYMOUS_PRINCIPAL }: ContextOptions = {}): GraphQLContext => {
