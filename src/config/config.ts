@@ -45,6 +45,20 @@ export interface Config {
     readonly connections: number;
     readonly maxObjectBytes: number;
   };
+  /** the result cache and singleflight in front of the engine (src/engines/cached-engine.ts) */
+  readonly cache: CacheConfig;
+}
+
+export interface CacheConfig {
+  readonly enabled: boolean;
+  /** bound on the kept rows (approximate heap bytes) */
+  readonly maxBytes: number;
+  /** a larger result is not kept */
+  readonly maxEntryBytes: number;
+  /** answers over partitions that can no longer change */
+  readonly ttlMs: number;
+  /** answers over partitions still being delivered (the last hour's delivery day or later) */
+  readonly openTtlMs: number;
 }
 
 export interface ConfigFlags {
@@ -92,6 +106,24 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       connections: int('TRAILGATE_DUCKDB_CONNECTIONS', env.TRAILGATE_DUCKDB_CONNECTIONS, 4, 1, 64),
       maxObjectBytes: int('TRAILGATE_MAX_FILE_MB', env.TRAILGATE_MAX_FILE_MB, 1024, 1, 4096) * 1024 * 1024,
     }),
+    cache: cacheConfig(env),
+  });
+}
+
+const MB = 1024 * 1024;
+
+/** Result cache settings (env only). */
+function cacheConfig(env: NodeJS.ProcessEnv): CacheConfig {
+  const onOff = (env.TRAILGATE_CACHE ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(onOff)) throw new ConfigError(`TRAILGATE_CACHE must be on or off (got ${env.TRAILGATE_CACHE})`);
+  const mb = int('TRAILGATE_CACHE_MB', env.TRAILGATE_CACHE_MB, 256, 1, 65_536);
+  const entryMb = int('TRAILGATE_CACHE_ENTRY_MB', env.TRAILGATE_CACHE_ENTRY_MB, Math.min(32, mb), 1, mb);
+  return Object.freeze({
+    enabled: ['on', 'true', '1'].includes(onOff),
+    maxBytes: mb * MB,
+    maxEntryBytes: entryMb * MB,
+    ttlMs: int('TRAILGATE_CACHE_TTL_SECONDS', env.TRAILGATE_CACHE_TTL_SECONDS, 3600, 0, 604_800) * 1000,
+    openTtlMs: int('TRAILGATE_CACHE_OPEN_TTL_SECONDS', env.TRAILGATE_CACHE_OPEN_TTL_SECONDS, 60, 0, 86_400) * 1000,
   });
 }
 

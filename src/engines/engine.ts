@@ -36,6 +36,11 @@ export interface ExplainedQuery {
   /** partitions the query reads, as account/region/day */
   readonly partitions: readonly string[];
   readonly files: number | null;
+  /**
+   * A digest of what the statement reads beyond its text, where the engine knows it (DuckDB: the
+   * files' paths and sizes): the result cache keys on it, so a file that grows changes the key.
+   */
+  readonly fingerprint?: string;
 }
 
 export interface LakeInfo {

@@ -3,6 +3,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { ANONYMOUS_PRINCIPAL, type Principal } from '../domain/principal';
+import { CachedEngine } from '../engines/cached-engine';
 import type { Engine } from '../engines/engine';
 import { DuckDbEngine } from '../engines/duckdb/duckdb-engine';
 import { openAthenaEngine } from './open-athena-engine';
@@ -42,8 +43,13 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** The configured engine: Athena over the Glue table, or DuckDB over the local lake. */
+/** The configured engine (Athena over the Glue table, or DuckDB over the local lake), behind the result cache when it is on. */
 export async function openEngine(config: Config, lakeDir: string | null, logger: Logger): Promise<Engine> {
+  const engine = await openBareEngine(config, lakeDir, logger);
+  return config.cache.enabled ? new CachedEngine(engine, { ...config.cache, logger }) : engine;
+}
+
+async function openBareEngine(config: Config, lakeDir: string | null, logger: Logger): Promise<Engine> {
   if (config.engine === 'athena') return openAthenaEngine(config, logger);
   if (!lakeDir) throw new Error('the duckdb engine needs a lake directory');
   return DuckDbEngine.open({

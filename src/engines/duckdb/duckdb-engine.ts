@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { AccountScope } from '../../domain/principal';
@@ -32,6 +32,10 @@ const INITIAL_OBJECT_BYTES = 16 * 1024 * 1024;
 const MAX_QUARANTINE_RETRIES = 25;
 
 const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
+
+/** The files' paths and sizes: a file rewritten with more records changes it, the SQL does not. */
+const filesFingerprint = (files: readonly LakeFile[]): string =>
+  createHash('sha256').update(files.map((f) => `${f.path}\t${f.bytes}`).join('\n')).digest('base64url');
 
 /** The embedded engine: reads exactly the files of the planned partitions with read_json. */
 export class DuckDbEngine implements Engine {
@@ -74,7 +78,7 @@ export class DuckDbEngine implements Engine {
 
   async explain(query: Query): Promise<ExplainedQuery> {
     const { files, partitions } = await this.filesFor(query);
-    return { engine: this.name, compiled: this.compile(query, files), partitions, files: files.length };
+    return { engine: this.name, compiled: this.compile(query, files), partitions, files: files.length, fingerprint: filesFingerprint(files) };
   }
 
   async run(query: Query, opts: RunOptions): Promise<EngineResult> {
