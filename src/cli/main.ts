@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type ConfigFlags } from '../config/config';
 import { generateSampleLake } from '../lake/sample-generator';
 import { createGlueClient } from '../engines/glue/glue-client';
 import { glueCommand } from '../engines/glue/glue-command';
+import { compactLake, type CompactFlags } from './compact.command';
 import { explainFile, type ExplainOptions } from './explain.command';
 import { keysNew, type KeysNewOptions } from './keys.command';
 import { progressBar } from './progress';
@@ -80,6 +81,17 @@ async function main(argv: string[]): Promise<number> {
   ).action(async (file: string, opts: ConfigFlags & ExplainOptions) => {
     process.exitCode = await explainFile(loadConfig(opts, explainEnv(opts)), file, opts);
   });
+
+  program
+    .command('compact')
+    .description('turn the raw delivery days of a local lake into its Parquet tier (<lake>/parquet), incrementally')
+    .option('--lake <dir>', 'lake directory; env TRAILGATE_LAKE')
+    .option('--from <day>', 'first delivery day, YYYY-MM-DD (default: the first in the lake)')
+    .option('--to <day>', 'last delivery day, YYYY-MM-DD (default: yesterday, UTC)')
+    .option('--force', 'compact days again even when their files are unchanged')
+    .action(async (opts: ConfigFlags & CompactFlags) => {
+      await compactLake(loadConfig(opts), opts);
+    });
 
   program
     .command('glue')

@@ -44,6 +44,8 @@ export interface Config {
     readonly memoryLimit: string;
     readonly connections: number;
     readonly maxObjectBytes: number;
+    /** serve compacted partitions from `<lake>/parquet` (TRAILGATE_PARQUET, default on) */
+    readonly parquet: boolean;
   };
   /** the result cache and singleflight in front of the engine (src/engines/cached-engine.ts) */
   readonly cache: CacheConfig;
@@ -72,6 +74,14 @@ export interface ConfigFlags {
 }
 
 export class ConfigError extends Error {}
+
+function onOff(name: string, raw: string | undefined, def: boolean): boolean {
+  if (raw === undefined || raw === '') return def;
+  const v = raw.toLowerCase();
+  if (['on', 'true', '1'].includes(v)) return true;
+  if (['off', 'false', '0'].includes(v)) return false;
+  throw new ConfigError(`${name} must be on or off (got ${raw})`);
+}
 
 function int(name: string, raw: string | number | undefined, def: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return def;
@@ -105,6 +115,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       memoryLimit,
       connections: int('TRAILGATE_DUCKDB_CONNECTIONS', env.TRAILGATE_DUCKDB_CONNECTIONS, 4, 1, 64),
       maxObjectBytes: int('TRAILGATE_MAX_FILE_MB', env.TRAILGATE_MAX_FILE_MB, 1024, 1, 4096) * 1024 * 1024,
+      parquet: onOff('TRAILGATE_PARQUET', env.TRAILGATE_PARQUET, true),
     }),
     cache: cacheConfig(env),
   });
@@ -114,12 +125,10 @@ const MB = 1024 * 1024;
 
 /** Result cache settings (env only). */
 function cacheConfig(env: NodeJS.ProcessEnv): CacheConfig {
-  const onOff = (env.TRAILGATE_CACHE ?? 'on').toLowerCase();
-  if (!['on', 'off', 'true', 'false', '1', '0'].includes(onOff)) throw new ConfigError(`TRAILGATE_CACHE must be on or off (got ${env.TRAILGATE_CACHE})`);
   const mb = int('TRAILGATE_CACHE_MB', env.TRAILGATE_CACHE_MB, 256, 1, 65_536);
   const entryMb = int('TRAILGATE_CACHE_ENTRY_MB', env.TRAILGATE_CACHE_ENTRY_MB, Math.min(32, mb), 1, mb);
   return Object.freeze({
-    enabled: ['on', 'true', '1'].includes(onOff),
+    enabled: onOff('TRAILGATE_CACHE', env.TRAILGATE_CACHE, true),
     maxBytes: mb * MB,
     maxEntryBytes: entryMb * MB,
     ttlMs: int('TRAILGATE_CACHE_TTL_SECONDS', env.TRAILGATE_CACHE_TTL_SECONDS, 3600, 0, 604_800) * 1000,

@@ -1,3 +1,4 @@
+import { CLOUDTRAIL_COLUMNS } from '../domain/column-catalogue';
 import type { LiteralValue, PartitionPlan } from '../query/ir';
 import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql } from './compiled-sql';
@@ -8,8 +9,10 @@ import { SqlCompiler } from './sql-compiler';
 import type { UnnestColumn } from './unnest-sql';
 
 export interface DuckDbSourceBinding {
-  /** The files the engine resolved for the plan's partitions. */
+  /** The raw files the engine resolved for the plan's partitions (those not served from Parquet). */
   readonly files: readonly string[];
+  /** The Parquet files of the plan's compacted partitions (see src/lake/parquet-manifest.ts). */
+  readonly parquetFiles?: readonly string[];
   /** read_json's per-file object limit (a delivery file is one JSON object). */
   readonly maxObjectBytes: number;
 }
@@ -19,6 +22,10 @@ export interface DuckDbSourceBinding {
  * Each record is read as JSON text (cheap: no per-field parsing) and json_transform extracts only
  * the columns the statement uses; the record text itself is the duplicate key (a re-delivered
  * record is the same record).
+ *
+ * Compacted partitions are read from Parquet instead (their typed columns, the record text and its
+ * hash as written by compileCompaction), combined with the raw files by UNION ALL BY NAME; the
+ * de-duplication that follows is the same, so the answers are the ones raw files give.
  */
 export class DuckDbCompiler extends SqlCompiler {
   readonly dialect = 'duckdb' as const;
@@ -61,13 +68,64 @@ export class DuckDbCompiler extends SqlCompiler {
 
   protected sourceRelation(_plan: PartitionPlan, columns: ReadonlySet<string>): string {
     const shape = encodeString(recordStructure(columns));
+    const parquet = this.binding.parquetFiles ?? [];
+    if (parquet.length > 0) {
+      const branches = [this.parquetBranch(columns, parquet)];
+      if (this.binding.files.length > 0) branches.unshift(this.rawBranch(shape, true));
+      return `(${branches.join('\nUNION ALL BY NAME\n')}) AS src`;
+    }
     if (this.binding.files.length === 0) {
       return `(SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS JSON) AS r) AS x WHERE FALSE) AS src`;
     }
+    return `(${this.rawBranch(shape, false)}) AS src`;
+  }
+
+  private rawBranch(shape: string, withHash: boolean): string {
     return (
-      `(SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, filename AS tg_file ` +
-      `FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x) AS src`
+      `SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, ${withHash ? 'hash(r) AS tg_rawhash, ' : ''}filename AS tg_file ` +
+      `FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x`
     );
+  }
+
+  /**
+   * Compacted records: typed columns as written, JSON members re-read from the record text with
+   * the same json_transform the raw branch uses (they are not stored typed: see compileCompaction).
+   */
+  private parquetBranch(columns: ReadonlySet<string>, files: readonly string[]): string {
+    const used = CLOUDTRAIL_COLUMNS.filter((c) => columns.has(c.name));
+    const typed = used.filter((c) => c.type.kind !== 'json').map((c) => `"${c.key}"`);
+    const json = new Set(used.filter((c) => c.type.kind === 'json').map((c) => c.name));
+    const parts = [...typed, ...(json.size ? [`unnest(json_transform(tg_raw, ${encodeString(recordStructure(json))}))`] : []), 'tg_raw', 'tg_rawhash', 'tg_file'];
+    return `SELECT ${parts.join(', ')} FROM read_parquet(${this.bind({ type: 'VARCHAR[]', value: [...files] })})`;
+  }
+
+  /** Whether the statement reads both tiers (its hash then comes from the source: see rowHash). */
+  private get tiered(): boolean {
+    return (this.binding.parquetFiles ?? []).length > 0;
+  }
+
+  /**
+   * Compaction of the bound raw files (one delivery day) into `outDir`: every record with a
+   * parseable eventTime, its typed columns (JSON members are kept in the record text only: writing
+   * them typed costs more than the whole read), the record text, its hash (the duplicate key, so
+   * Parquet and raw copies of a record stay one), the file it came from, partitioned by account and
+   * region folder, EVENT day and delivery day.
+   */
+  compileCompaction(outDir: string, deliveryDay: string): CompiledSql {
+    if (this.binding.files.length === 0) throw new Error('compaction needs files');
+    this.filesParam = '';
+    const typed = new Set(CLOUDTRAIL_COLUMNS.filter((c) => c.type.kind !== 'json').map((c) => c.name));
+    const shape = encodeString(recordStructure(typed));
+    const sql =
+      `COPY (\n  SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, hash(r) AS tg_rawhash, filename AS tg_file,\n` +
+      `    regexp_extract(filename, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1) AS account,\n` +
+      `    regexp_extract(filename, '/CloudTrail/([a-z0-9-]+)/[0-9]{4}/', 1) AS region,\n` +
+      `    strftime(${this.parseTime("json_extract_string(r, '$.eventTime')")} AT TIME ZONE 'UTC', '%Y-%m-%d') AS date,\n` +
+      `    ${encodeString(deliveryDay)} AS delivery\n` +
+      `  FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x\n` +
+      `  WHERE ${this.parseTime("json_extract_string(r, '$.eventTime')")} IS NOT NULL\n` +
+      `) TO ${encodeString(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (account, region, date, delivery))`;
+    return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
   }
 
   /**
@@ -140,7 +198,7 @@ export class DuckDbCompiler extends SqlCompiler {
 
   /** The record's own text: byte-identical re-deliveries collapse, distinct records never do. */
   rowHash(_columns: readonly string[]): string {
-    return `CAST(hash(src.tg_raw) AS VARCHAR)`;
+    return this.tiered ? 'CAST(src.tg_rawhash AS VARCHAR)' : `CAST(hash(src.tg_raw) AS VARCHAR)`;
   }
 
   dayOfWeek(ts: string): string {

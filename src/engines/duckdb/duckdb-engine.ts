@@ -13,6 +13,8 @@ import type { Engine, EngineResult, ExplainedQuery, LakeInfo, Row, RunOptions } 
 import { DuckDbPool } from './duckdb-pool';
 import { duckParams, plainRow } from './duckdb-values';
 import { LakeCensus } from './lake-census';
+import { LakeCompactor, type CompactOptions, type CompactProgress, type CompactSummary } from './lake-compactor';
+import { ParquetTier } from './parquet-tier';
 
 export interface DuckDbEngineOptions {
   readonly lakeDir: string;
@@ -23,6 +25,8 @@ export interface DuckDbEngineOptions {
   readonly maxObjectBytes: number;
   readonly inventoryTtlMs: number;
   readonly logger: Logger;
+  /** serve compacted partitions from the Parquet tier (default true) */
+  readonly parquet?: boolean;
 }
 
 /** DuckDB's default maximum_object_size. */
@@ -47,29 +51,48 @@ export class DuckDbEngine implements Engine {
    */
   private objectLimit: number;
 
+  private readonly tier: ParquetTier;
+
   private constructor(
     private readonly pool: DuckDbPool,
     readonly lake: LocalLake,
     private readonly opts: DuckDbEngineOptions,
+    /** the DuckDB library version: the Parquet tier stores its hash() of each record */
+    private readonly writer: string,
   ) {
     this.objectLimit = Math.min(INITIAL_OBJECT_BYTES, opts.maxObjectBytes);
     this.census = new LakeCensus(lake, (files) => this.censusSql(files), (files, make) => this.execute(files, make, {}), opts.logger);
+    this.tier = new ParquetTier(lake, writer, opts.parquet ?? true, opts.logger);
   }
 
   static async open(opts: DuckDbEngineOptions): Promise<DuckDbEngine> {
     const pool = await DuckDbPool.open({ ...opts, allowedDirectories: [opts.lakeDir] });
-    return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts);
+    const version = await pool.use(async (c) => String((await c.runAndReadAll('SELECT library_version FROM pragma_version()')).getRows()[0][0]));
+    return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts, version);
   }
 
-  private async filesFor(query: Query): Promise<{ files: LakeFile[]; partitions: string[] }> {
+  private async filesFor(query: Query): Promise<{ files: LakeFile[]; parquet: LakeFile[]; partitions: string[] }> {
     const plan = queryRoot(query).plan;
     const parts = selectPartitions(plan, await this.lake.partitions());
+    const { raw, parquet } = await this.tier.route(parts);
     // Several bucket prefixes may hold the same account/region/day: list each once.
-    return { files: await this.lake.files(parts), partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
+    return { files: raw, parquet, partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
   }
 
-  private compile(query: Query, files: readonly LakeFile[]): CompiledSql {
-    return new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compile(query);
+  private compile(query: Query, files: readonly LakeFile[], parquet: readonly LakeFile[] = []): CompiledSql {
+    return new DuckDbCompiler({ files: files.map((f) => f.path), parquetFiles: parquet.map((f) => f.path), maxObjectBytes: this.objectLimit }).compile(query);
+  }
+
+  /** `trailgate compact`: the raw delivery days of the lake into its Parquet tier. */
+  compact(opts: CompactOptions, progress?: CompactProgress): Promise<CompactSummary> {
+    return new LakeCompactor({
+      lake: this.lake,
+      logger: this.opts.logger,
+      writer: this.writer,
+      execute: (files, make) => this.execute(files, make, {}),
+      statement: (files, outDir, day) =>
+        new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCompaction(outDir, day),
+    }).run(opts, progress);
   }
 
   private censusSql(files: readonly LakeFile[]): CompiledSql {
@@ -77,14 +100,21 @@ export class DuckDbEngine implements Engine {
   }
 
   async explain(query: Query): Promise<ExplainedQuery> {
-    const { files, partitions } = await this.filesFor(query);
-    return { engine: this.name, compiled: this.compile(query, files), partitions, files: files.length, fingerprint: filesFingerprint(files) };
+    const { files, parquet, partitions } = await this.filesFor(query);
+    return {
+      engine: this.name,
+      compiled: this.compile(query, files, parquet),
+      partitions,
+      files: files.length + parquet.length,
+      fingerprint: filesFingerprint([...files, ...parquet]),
+    };
   }
 
   async run(query: Query, opts: RunOptions): Promise<EngineResult> {
     const id = randomUUID();
-    const { files } = await this.filesFor(query);
-    const planned = files.reduce((n, f) => n + f.bytes, 0);
+    const { files, parquet } = await this.filesFor(query);
+    const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
+    const planned = files.reduce((n, f) => n + f.bytes, 0) + parquetBytes;
     if (opts.maxBytesScanned !== undefined && planned > opts.maxBytesScanned) {
       // The embedded engine knows what it will read before reading it: refuse up front.
       throw new TrailgateError('SCAN_LIMIT_EXCEEDED', 'The query would scan more data than this caller may scan per query; narrow the range, accounts or regions.', {
@@ -92,11 +122,12 @@ export class DuckDbEngine implements Engine {
       });
     }
     const started = performance.now();
-    const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs), opts, id);
+    const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs, parquet), opts, id);
     const engineMs = Math.round(performance.now() - started);
-    const bytesScanned = read.reduce((n, f) => n + f.bytes, 0);
-    this.opts.logger.debug({ requestId: opts.requestId, queryId: id, engineMs, files: read.length, bytesScanned }, 'duckdb query');
-    return { rows, facts: { id, engineMs, bytesScanned, filesRead: read.length, cache: 'miss' } };
+    const bytesScanned = read.reduce((n, f) => n + f.bytes, 0) + parquetBytes;
+    const filesRead = read.length + parquet.length;
+    this.opts.logger.debug({ requestId: opts.requestId, queryId: id, engineMs, files: filesRead, parquetFiles: parquet.length, bytesScanned }, 'duckdb query');
+    return { rows, facts: { id, engineMs, bytesScanned, filesRead, cache: 'miss' } };
   }
 
   /**

@@ -29,6 +29,9 @@ export class DuckDbPool {
       // The gateway reads only files it selected; nothing may be fetched at run time.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      // Every statement orders what it returns; keeping scan order would serialise COPY (the
+      // Parquet compaction) and large reads for nothing.
+      preserve_insertion_order: 'false',
     });
     const spillDir = mkdtempSync(path.join(tmpdir(), 'trailgate-duckdb-'));
     await lockDown(instance, opts.allowedDirectories, spillDir);

@@ -1,0 +1,72 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { LakeFile, LakePartition } from '../../lake/lake-layout';
+import type { LocalLake } from '../../lake/local-lake';
+import { MANIFEST_FILE, parquetRoot, partitionKey, rawFingerprint, readManifest, type ParquetManifest } from '../../lake/parquet-manifest';
+
+export interface RoutedFiles {
+  /** raw files of the partitions not (or no longer) compacted */
+  readonly raw: LakeFile[];
+  /** Parquet files of the compacted partitions */
+  readonly parquet: LakeFile[];
+}
+
+/**
+ * Which tier serves each planned partition: Parquet when the manifest records it compacted from
+ * exactly the raw files it holds now (names and sizes), the raw files otherwise (recent days,
+ * late deliveries, a lake never compacted, a manifest written by another DuckDB version).
+ */
+export class ParquetTier {
+  private cached: { mtimeMs: number; manifest: ParquetManifest | null } | null = null;
+
+  constructor(
+    private readonly lake: LocalLake,
+    private readonly writer: string,
+    private readonly enabled: boolean,
+    private readonly logger: Logger,
+  ) {}
+
+  async route(partitions: readonly LakePartition[]): Promise<RoutedFiles> {
+    const manifest = this.enabled ? await this.manifest() : null;
+    if (!manifest) return { raw: await this.lake.files(partitions), parquet: [] };
+    const groups = new Map<string, LakePartition[]>();
+    for (const p of partitions) {
+      const key = `${p.day}|${partitionKey(p)}`;
+      groups.set(key, [...(groups.get(key) ?? []), p]);
+    }
+    const raw: LakeFile[] = [];
+    const parquet: LakeFile[] = [];
+    const root = parquetRoot(this.lake.root);
+    for (const parts of groups.values()) {
+      const files = await this.lake.files(parts);
+      const done = manifest.days[parts[0].day]?.partitions[partitionKey(parts[0])];
+      if (done && done.fingerprint === rawFingerprint(files)) {
+        // bytes are apportioned evenly: budgets and cost facts need the total, not each file's
+        const each = done.outputs.length ? done.outputBytes / done.outputs.length : 0;
+        parquet.push(...done.outputs.map((f) => ({ path: path.join(root, f), bytes: each })));
+      } else raw.push(...files);
+    }
+    return { raw, parquet };
+  }
+
+  /** The manifest, re-read when its file changes. */
+  private async manifest(): Promise<ParquetManifest | null> {
+    const file = path.join(parquetRoot(this.lake.root), MANIFEST_FILE);
+    const st = await fs.stat(file).catch(() => null);
+    if (!st) return (this.cached = null);
+    if (this.cached?.mtimeMs === st.mtimeMs) return this.cached.manifest;
+    let manifest: ParquetManifest | null = null;
+    try {
+      manifest = await readManifest(this.lake.root);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'unreadable Parquet manifest: serving raw files');
+    }
+    if (manifest && manifest.writer !== this.writer) {
+      this.logger.warn({ writer: manifest.writer, reader: this.writer }, 'Parquet tier written by another DuckDB version: serving raw files until `trailgate compact` rewrites it');
+      manifest = null;
+    }
+    this.cached = { mtimeMs: st.mtimeMs, manifest };
+    return manifest;
+  }
+}

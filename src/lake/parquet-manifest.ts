@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { LakeFile } from './lake-layout';
+
+/**
+ * The columnar tier of a local lake: `<lake>/parquet/account=A/region=R/date=E/delivery=D/*.parquet`
+ * (E the EVENT day, D the delivery day the records came from), and `_manifest.json`, which says
+ * which raw partitions (account/region/delivery day) are compacted and from which files.
+ *
+ * A partition is served from Parquet only while its raw files are exactly the ones compacted
+ * (same names and sizes): a late delivery, a rewritten or a removed file sends that partition
+ * back to the raw files until the next `trailgate compact` redoes its day.
+ */
+export const PARQUET_DIR = 'parquet';
+export const MANIFEST_FILE = '_manifest.json';
+const VERSION = 1;
+
+export interface CompactedPartition {
+  /** digest of the raw files compacted (names and sizes) */
+  readonly fingerprint: string;
+  readonly rawFiles: number;
+  readonly rawBytes: number;
+  /** Parquet files written from it, relative to `<lake>/parquet` */
+  readonly outputs: readonly string[];
+  readonly outputBytes: number;
+}
+
+export interface CompactedDay {
+  readonly compactedAt: string;
+  /** by partition key `account/region` */
+  readonly partitions: Readonly<Record<string, CompactedPartition>>;
+}
+
+export interface ParquetManifest {
+  readonly version: number;
+  /** the DuckDB version that wrote the files: its record hash is stored with each row */
+  readonly writer: string;
+  /** by delivery day YYYY-MM-DD */
+  readonly days: Readonly<Record<string, CompactedDay>>;
+}
+
+export const emptyManifest = (writer: string): ParquetManifest => ({ version: VERSION, writer, days: {} });
+
+export const parquetRoot = (lakeDir: string): string => path.join(lakeDir, PARQUET_DIR);
+
+export const partitionKey = (p: { account: string; region: string }): string => `${p.account}/${p.region}`;
+
+/** Names and sizes of a partition's raw files (from every bucket prefix that holds it). */
+export function rawFingerprint(files: readonly LakeFile[]): string {
+  const lines = files.map((f) => `${path.basename(f.path)}\t${f.bytes}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('base64url').slice(0, 32);
+}
+
+/** The manifest on disk, or null when the lake has no (readable, current) one. */
+export async function readManifest(lakeDir: string): Promise<ParquetManifest | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(parquetRoot(lakeDir), MANIFEST_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const m = JSON.parse(text) as ParquetManifest;
+  return m && m.version === VERSION && typeof m.days === 'object' ? m : null;
+}
+
+/** Written to a temporary file and renamed over the old one: a reader sees the old or the new manifest, never half. */
+export async function writeManifest(lakeDir: string, manifest: ParquetManifest): Promise<void> {
+  const dir = parquetRoot(lakeDir);
+  await fs.mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${MANIFEST_FILE}.${process.pid}.tmp`);
+  await fs.writeFile(tmp, `${JSON.stringify(manifest, null, 1)}\n`);
+  await fs.rename(tmp, path.join(dir, MANIFEST_FILE));
+}
