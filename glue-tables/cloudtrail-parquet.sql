@@ -71,8 +71,9 @@ CREATE EXTERNAL TABLE `cloudtrail_parquet` (
     clientprovidedhostheader: string>,
   `insightdetails` string
 )
-COMMENT 'CloudTrail events in Parquet (zstd), the columnar tier, partitioned by account, region and event day'
+COMMENT 'CloudTrail events in Parquet (zstd), the columnar tier, partitioned by delivery day, account, region and event day (within a day of delivery)'
 PARTITIONED BY (
+  `delivery` string,
   `account` string,
   `region` string,
   `date` string
@@ -83,16 +84,5 @@ OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
 LOCATION 's3://amzn-s3-demo-bucket/parquet/'
 TBLPROPERTIES (
   'classification'='parquet',
-  'parquet.compression'='ZSTD',
-  'projection.enabled'='true',
-  'projection.account.type'='enum',
-  'projection.account.values'='111122223333,444455556666',
-  'projection.region.type'='enum',
-  'projection.region.values'='ap-northeast-1,ap-northeast-2,ap-northeast-3,ap-south-1,ap-southeast-1,ap-southeast-2,ca-central-1,eu-central-1,eu-north-1,eu-west-1,eu-west-2,eu-west-3,sa-east-1,us-east-1,us-east-2,us-west-1,us-west-2',
-  'projection.date.type'='date',
-  'projection.date.format'='yyyy-MM-dd',
-  'projection.date.range'='2020-01-01,NOW',
-  'projection.date.interval'='1',
-  'projection.date.interval.unit'='DAYS',
-  'storage.location.template'='s3://amzn-s3-demo-bucket/parquet/account=${account}/region=${region}/date=${date}'
+  'parquet.compression'='ZSTD'
 )

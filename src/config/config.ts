@@ -20,6 +20,17 @@ export interface AthenaConfig {
   readonly concurrency: number;
   readonly sdkMaxAttempts: number;
   readonly glueRefreshMs: number;
+  /** the Parquet tier (issue 6): null unless ATHENA_PARQUET_TABLE and ATHENA_COMPACTION_MANIFEST are set */
+  readonly parquet: AthenaParquetConfig | null;
+}
+
+/** Where compacted delivery days are read from, and the manifest that says which days those are. */
+export interface AthenaParquetConfig {
+  readonly database: string;
+  readonly table: string;
+  /** s3://bucket/key of the compaction manifest */
+  readonly manifest: string;
+  readonly manifestRefreshMs: number;
 }
 
 export const ENGINES = ['duckdb', 'athena'] as const;
@@ -153,6 +164,24 @@ function athenaConfig(env: NodeJS.ProcessEnv): AthenaConfig {
     concurrency: int('ATHENA_CONCURRENCY', env.ATHENA_CONCURRENCY, 20, 1, 1000),
     sdkMaxAttempts: int('ATHENA_SDK_MAX_ATTEMPTS', env.ATHENA_SDK_MAX_ATTEMPTS, 3, 1, 10),
     glueRefreshMs: int('TRAILGATE_GLUE_REFRESH_MS', env.TRAILGATE_GLUE_REFRESH_MS, 300_000, 0, 86_400_000),
+    parquet: athenaParquetConfig(env),
+  });
+}
+
+/** The Parquet tier: both ATHENA_PARQUET_TABLE and ATHENA_COMPACTION_MANIFEST, or neither. */
+function athenaParquetConfig(env: NodeJS.ProcessEnv): AthenaParquetConfig | null {
+  const table = env.ATHENA_PARQUET_TABLE || undefined;
+  const manifest = env.ATHENA_COMPACTION_MANIFEST || undefined;
+  if (!table && !manifest) return null;
+  if (!table || !manifest) throw new ConfigError('the Parquet tier needs both ATHENA_PARQUET_TABLE and ATHENA_COMPACTION_MANIFEST');
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.*[^/]$/.test(manifest)) {
+    throw new ConfigError(`ATHENA_COMPACTION_MANIFEST must be an s3://bucket/key URL of an object (got ${manifest})`);
+  }
+  return Object.freeze({
+    database: env.ATHENA_PARQUET_DATABASE || (env.ATHENA_DATABASE as string),
+    table,
+    manifest,
+    manifestRefreshMs: int('ATHENA_COMPACTION_REFRESH_MS', env.ATHENA_COMPACTION_REFRESH_MS, 300_000, 0, 86_400_000),
   });
 }
 

@@ -132,14 +132,6 @@ describe('reading a Glue table into a partition binding', () => {
       false,
       'manual partitions: account=111122223333 (from the location) region=partition year/month/day (manual)',
     ],
-    [
-      'the Parquet tier (event date)',
-      PARQUET,
-      `src."date" BETWEEN '2024-02-28' AND '2024-03-02' AND src."account" IN ('111122223333') AND ${REGIONS}`,
-      'src."account"',
-      false,
-      'projection: account=enum(2) region=enum(17) date=date(yyyy-MM-dd)',
-    ],
   ] as const)('%s', (_name, table, predicate, acct, requireAccounts, layout) => {
     const info = readGlueTable(table, { catalog: 'AwsDataCatalog' });
     expect(info.requireAccounts).toBe(requireAccounts);
@@ -192,6 +184,10 @@ describe('reading a Glue table into a partition binding', () => {
 });
 
 describe('a Glue table trailgate cannot serve is a startup error that names the problem', () => {
+  it('refuses the Parquet tier as the served table: it is read beside a raw table, never instead of one', () => {
+    expect(problemsOf(PARQUET)).toEqual(expect.arrayContaining([expect.stringMatching(/partition key delivery is not one trailgate can prune/)]));
+  });
+
   it('names a missing required column and its type', () => {
     const t = withColumns(SINGLE, (cols) => cols.filter((c) => c.Name !== 'errorcode'));
     expect(() => readGlueTable(t)).toThrow(GlueTableError);

@@ -112,12 +112,19 @@ describe.each(COMMITTED_TABLES.map((t) => [t.kind, t.base] as const))('the %s ta
     expect(ddl.properties).toEqual(props);
   });
 
-  it('uses a location template that places every partition key under LOCATION', () => {
-    const template = json.Parameters!['storage.location.template'];
-    expect(template.startsWith(sd.Location!)).toBe(true);
-    for (const k of json.PartitionKeys!) expect(template).toContain(`\${${k.Name}}`);
-    for (const k of json.PartitionKeys!) expect(json.Parameters![`projection.${k.Name}.type`]).toBeDefined();
-  });
+  if (kind === 'parquet') {
+    it('registers its partitions in the catalogue (INSERT INTO adds them): no projection', () => {
+      expect(Object.keys(json.Parameters!).filter((k) => k.startsWith('projection.') || k === 'storage.location.template')).toEqual([]);
+      expect(json.PartitionKeys!.map((k) => k.Name)).toEqual(['delivery', 'account', 'region', 'date']);
+    });
+  } else {
+    it('uses a location template that places every partition key under LOCATION', () => {
+      const template = json.Parameters!['storage.location.template'];
+      expect(template.startsWith(sd.Location!)).toBe(true);
+      for (const k of json.PartitionKeys!) expect(template).toContain(`\${${k.Name}}`);
+      for (const k of json.PartitionKeys!) expect(json.Parameters![`projection.${k.Name}.type`]).toBeDefined();
+    });
+  }
 
   it(`is ${kind === 'parquet' ? 'Parquet with zstd' : 'raw JSON read with the HCatalog JsonSerDe, not CloudTrailSerde'}`, () => {
     if (kind === 'parquet') {
@@ -153,20 +160,14 @@ describe('table definitions', () => {
       's3://amzn-s3-demo-bucket/AWSLogs/o-aa111bb222/${account}/CloudTrail/${region}/${timestamp}',
       'account/region/timestamp',
     ]);
-    expect(loc('parquet', { ...P, prefix: 'lake' })).toEqual([
-      's3://amzn-s3-demo-bucket/lake/parquet/',
-      's3://amzn-s3-demo-bucket/lake/parquet/account=${account}/region=${region}/date=${date}',
-      'account/region/date',
-    ]);
+    // Hive-style folders under LOCATION, in key order: parquet/delivery=…/account=…/region=…/date=…/
+    expect(loc('parquet', { ...P, prefix: 'lake' })).toEqual(['s3://amzn-s3-demo-bucket/lake/parquet/', undefined, 'delivery/account/region/date']);
   });
 
-  it('projects the delivery day as yyyy/MM/dd from the start date, and the event date as yyyy-MM-dd', () => {
+  it('projects the delivery day as yyyy/MM/dd from the start date', () => {
     const raw = tableInput('single', { ...P, startDate: '2023-07-04' }).Parameters!;
     expect(raw['projection.timestamp.format']).toBe('yyyy/MM/dd');
     expect(raw['projection.timestamp.range']).toBe('2023/07/04,NOW');
-    const pq = tableInput('parquet', { ...P, startDate: '2023/07/04' }).Parameters!;
-    expect(pq['projection.date.format']).toBe('yyyy-MM-dd');
-    expect(pq['projection.date.range']).toBe('2023-07-04,NOW');
   });
 
   it('projects accounts as an enum when listed and as injected otherwise', () => {
@@ -174,7 +175,6 @@ describe('table definitions', () => {
     const injected = tableInput('organization-injected', EXAMPLE_PARAMS).Parameters!;
     expect(injected['projection.account.type']).toBe('injected');
     expect(injected['projection.account.values']).toBeUndefined();
-    expect(tableInput('parquet', { ...P, accounts: [] }).Parameters!['projection.account.type']).toBe('injected');
   });
 
   it('renders a nested catalogue type as Glue stores it', () => {

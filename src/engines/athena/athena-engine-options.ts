@@ -1,7 +1,7 @@
 import type { AccountScope } from '../../domain/principal';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { Logger } from 'pino';
-import type { TrinoTableBinding } from '../../sql/trino-compiler';
+import type { TrinoParquetTier, TrinoTableBinding } from '../../sql/trino-compiler';
 import type { LakeInfo } from '../engine';
 import { MAX_REUSE_AGE_MINUTES } from './result-reuse';
 
@@ -15,6 +15,8 @@ export interface AthenaEngineOptions {
   readonly outputLocation?: string;
   /** the table layout, from the Glue catalogue (cached and refreshed there; read per query here) */
   readonly binding: () => TrinoTableBinding | Promise<TrinoTableBinding>;
+  /** the Parquet copy of compacted delivery days (the compaction manifest, refreshed there); read per query */
+  readonly parquetTier?: () => TrinoParquetTier | null;
   /** true when the table's account partition is `injected`: every query must name its accounts */
   readonly requireAccounts?: () => boolean;
   /** default 30000 */

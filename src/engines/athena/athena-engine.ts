@@ -157,7 +157,7 @@ export class AthenaEngine implements Engine {
 
   private async compile(query: Query, log: Logger = this.opts.logger): Promise<CompiledSql> {
     try {
-      const compiled = new TrinoCompiler(await this.opts.binding()).compile(query);
+      const compiled = new TrinoCompiler(await this.opts.binding(), this.opts.parquetTier?.() ?? null).compile(query);
       if (compiled.params.length > 0) throw new Error('Trino SQL must not carry bound parameters');
       return compiled;
     } catch (e) {

@@ -49,6 +49,12 @@ export interface Submission {
   readonly log: Logger;
   /** the caller's scan budget: a query seen scanning more is stopped (SCAN_LIMIT_EXCEEDED) */
   readonly maxBytesScanned?: number;
+  /**
+   * false: a retryable failure is not resubmitted. For writes: a failed INSERT INTO may leave
+   * files behind, so running it again in place could write rows twice (compaction drops the day
+   * and redoes it instead). https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html
+   */
+  readonly resubmit?: boolean;
 }
 
 export interface FinishedQuery {
@@ -86,7 +92,7 @@ export class AthenaQueryRunner {
           const { rows, pages } = await this.fetchRows(id, sub);
           return { id, execution, rows, submissions, pages };
         }
-        const action = classifyFailure(status, resubmitted);
+        const action = classifyFailure(status, resubmitted || sub.resubmit === false);
         sub.log.warn(
           {
             queryExecutionId: id,

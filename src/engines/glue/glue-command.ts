@@ -22,7 +22,7 @@ Options:
   --bucket NAME        the trail's S3 bucket (required)
   --prefix PREFIX      key prefix before AWSLogs/ (default none)
   --org-id O-ID        organization id (organization kinds)
-  --accounts A,B       account ids: single needs one; organization lists the enum; parquet: enum if given, else injected
+  --accounts A,B       account ids: single needs one; organization lists the enum; parquet: unused (no projection)
   --regions R1,R2      regions the trail delivers (default: the 17 regions enabled by default)
   --start-date DAY     first day of the projected range, YYYY-MM-DD (default 2020-01-01)
   --database NAME      Glue database (required for apply; qualifies the table in ddl)

@@ -1,4 +1,5 @@
 import type { StorageDescriptor, TableInput } from '@aws-sdk/client-glue';
+import { PARQUET_PARTITION_KEYS } from '../../sql/trino-binding';
 import { glueColumns } from './glue-table-types';
 import { tableDdl } from './table-ddl';
 import { checkParams, EXAMPLE_PARAMS, type CheckedParams, type TableKind, type TableParams } from './table-params';
@@ -13,8 +14,16 @@ import { checkParams, EXAMPLE_PARAMS, type CheckedParams, type TableKind, type T
  * https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
  * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html
  *
- * The Parquet table is the columnar tier (issue 6): the same columns, zstd, Hive-style folders
- * `parquet/account=…/region=…/date=…/` where `date` is the EVENT day `yyyy-MM-dd`.
+ * The Parquet table is the columnar tier (issue 6): the same columns, zstd, filled by
+ * `trailgate compact --engine athena` with INSERT INTO, in Hive-style folders
+ * `parquet/delivery=…/account=…/region=…/date=…/`: `delivery` is the raw DELIVERY day (one day's
+ * output is one prefix, dropped whole when the day is compacted again), `date` the EVENT day
+ * `yyyy-MM-dd` (clamped to the delivery day ± 1, see compaction/insert-statement.ts).
+ * It has no partition projection: its partitions are the ones INSERT INTO registered in the
+ * catalogue, so a query enumerates only days that exist. Projecting four keys would make Athena
+ * enumerate delivery days × event days × accounts × regions for every query, most of them empty.
+ * https://docs.aws.amazon.com/athena/latest/ug/ctas-insert-into.html
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html
  */
 const RAW_STORAGE: StorageDescriptor = {
   InputFormat: 'com.amazon.emr.cloudtrail.CloudTrailInputFormat',
@@ -33,14 +42,15 @@ const DESCRIPTION: Record<TableKind, string> = {
   organization: 'CloudTrail log files of an organization trail (raw JSON), partitioned by account, region and delivery day',
   'organization-injected':
     'CloudTrail log files of an organization trail (raw JSON), partitioned by account (injected: every query names its accounts), region and delivery day',
-  parquet: 'CloudTrail events in Parquet (zstd), the columnar tier, partitioned by account, region and event day',
+  parquet:
+    'CloudTrail events in Parquet (zstd), the columnar tier, partitioned by delivery day, account, region and event day (within a day of delivery)',
 };
 
 const str = (Name: string) => ({ Name, Type: 'string' });
 
-/** Date projection of one day per partition: `yyyy/MM/dd` delivery folders or `yyyy-MM-dd` event days. */
-function dayProjection(column: string, format: 'yyyy/MM/dd' | 'yyyy-MM-dd', startDate: string): Record<string, string> {
-  const start = format === 'yyyy/MM/dd' ? startDate.replace(/-/g, '/') : startDate;
+/** Date projection of one day per partition: `yyyy/MM/dd` delivery folders. */
+function dayProjection(column: string, format: 'yyyy/MM/dd', startDate: string): Record<string, string> {
+  const start = startDate.replace(/-/g, '/');
   return {
     [`projection.${column}.type`]: 'date',
     [`projection.${column}.format`]: format,
@@ -79,25 +89,20 @@ function rawTable(p: CheckedParams): TableInput {
   };
 }
 
+/**
+ * `parquet.compression` sets what INSERT INTO writes: Athena's default for Hive Parquet tables is
+ * GZIP; engine v3 writes ZSTD (level 3 by default).
+ * https://docs.aws.amazon.com/athena/latest/ug/compression-formats.html
+ * https://docs.aws.amazon.com/athena/latest/ug/compression-support-hive.html
+ */
 function parquetTable(p: CheckedParams): TableInput {
-  const base = `${p.root}parquet/`;
   return {
     Name: p.table,
     Description: DESCRIPTION.parquet,
     TableType: 'EXTERNAL_TABLE',
-    Parameters: {
-      EXTERNAL: 'TRUE',
-      classification: 'parquet',
-      'parquet.compression': 'ZSTD',
-      'projection.enabled': 'true',
-      ...accountProjection(p.accounts),
-      'projection.region.type': 'enum',
-      'projection.region.values': p.regions.join(','),
-      ...dayProjection('date', 'yyyy-MM-dd', p.startDate),
-      'storage.location.template': `${base}account=\${account}/region=\${region}/date=\${date}`,
-    },
-    PartitionKeys: [str('account'), str('region'), str('date')],
-    StorageDescriptor: { Columns: glueColumns(), Location: base, ...PARQUET_STORAGE },
+    Parameters: { EXTERNAL: 'TRUE', classification: 'parquet', 'parquet.compression': 'ZSTD' },
+    PartitionKeys: PARQUET_PARTITION_KEYS.map(str),
+    StorageDescriptor: { Columns: glueColumns(), Location: `${p.root}parquet/`, ...PARQUET_STORAGE },
   };
 }
 

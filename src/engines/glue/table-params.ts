@@ -11,7 +11,7 @@ export interface TableParams {
   readonly prefix?: string;
   /** organization id (`o-...`): organization kinds only */
   readonly orgId?: string;
-  /** single: exactly one; organization: the enum values; injected: unused; parquet: enum if given, else injected */
+  /** single: exactly one; organization: the enum values; injected and parquet: unused */
   readonly accounts?: readonly string[];
   /** the regions the trail delivers: every one must be listed, or projection never reads it */
   readonly regions?: readonly string[];
