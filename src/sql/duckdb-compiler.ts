@@ -8,6 +8,19 @@ import { encodeString } from './literal-encoder';
 import { SqlCompiler } from './sql-compiler';
 import type { UnnestColumn } from './unnest-sql';
 
+/**
+ * The columns the Parquet tier stores typed: what filters, groupings and identities read most.
+ * The rest (and every JSON member) is re-read from the stored record text when a statement uses
+ * it: writing every column typed would cost the compaction more than the whole raw read.
+ */
+export const PARQUET_TYPED_COLUMNS: ReadonlySet<string> = new Set([
+  'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid', 'eventid', 'useridentity', 'sourceipaddress',
+  'useragent', 'errorcode', 'errormessage', 'readonly', 'eventtype', 'eventcategory', 'managementevent',
+]);
+
+/** Bumped whenever what compileCompaction writes changes: a tier in another format is not read. */
+export const PARQUET_FORMAT = 2;
+
 export interface DuckDbSourceBinding {
   /** The raw files the engine resolved for the plan's partitions (those not served from Parquet). */
   readonly files: readonly string[];
@@ -88,14 +101,14 @@ export class DuckDbCompiler extends SqlCompiler {
   }
 
   /**
-   * Compacted records: typed columns as written, JSON members re-read from the record text with
-   * the same json_transform the raw branch uses (they are not stored typed: see compileCompaction).
+   * Compacted records: the stored typed columns, and any other column re-read from the record text
+   * with the same json_transform the raw branch uses (see PARQUET_TYPED_COLUMNS).
    */
   private parquetBranch(columns: ReadonlySet<string>, files: readonly string[]): string {
     const used = CLOUDTRAIL_COLUMNS.filter((c) => columns.has(c.name));
-    const typed = used.filter((c) => c.type.kind !== 'json').map((c) => `"${c.key}"`);
-    const json = new Set(used.filter((c) => c.type.kind === 'json').map((c) => c.name));
-    const parts = [...typed, ...(json.size ? [`unnest(json_transform(tg_raw, ${encodeString(recordStructure(json))}))`] : []), 'tg_raw', 'tg_rawhash', 'tg_file'];
+    const typed = used.filter((c) => PARQUET_TYPED_COLUMNS.has(c.name)).map((c) => `"${c.key}"`);
+    const rest = new Set(used.filter((c) => !PARQUET_TYPED_COLUMNS.has(c.name)).map((c) => c.name));
+    const parts = [...typed, ...(rest.size ? [`unnest(json_transform(tg_raw, ${encodeString(recordStructure(rest))}))`] : []), 'tg_raw', 'tg_rawhash', 'tg_file'];
     return `SELECT ${parts.join(', ')} FROM read_parquet(${this.bind({ type: 'VARCHAR[]', value: [...files] })})`;
   }
 
@@ -105,25 +118,25 @@ export class DuckDbCompiler extends SqlCompiler {
   }
 
   /**
-   * Compaction of the bound raw files (one delivery day) into `outDir`: every record with a
-   * parseable eventTime, its typed columns (JSON members are kept in the record text only: writing
-   * them typed costs more than the whole read), the record text, its hash (the duplicate key, so
-   * Parquet and raw copies of a record stay one), the file it came from, partitioned by account and
-   * region folder, EVENT day and delivery day.
+   * Compaction of the bound raw files (whole delivery days) into `outDir`: every record with a
+   * parseable eventTime, its most-read columns typed (PARQUET_TYPED_COLUMNS), the record text
+   * (everything else is read from it), its hash (the duplicate key, so Parquet and raw copies of a
+   * record stay one), the file it came from, partitioned by account and region folder, EVENT day
+   * and delivery day (both of the latter from the file's folder and the record: one statement may
+   * hold several days).
    */
-  compileCompaction(outDir: string, deliveryDay: string): CompiledSql {
+  compileCompaction(outDir: string): CompiledSql {
     if (this.binding.files.length === 0) throw new Error('compaction needs files');
     this.filesParam = '';
-    const typed = new Set(CLOUDTRAIL_COLUMNS.filter((c) => c.type.kind !== 'json').map((c) => c.name));
-    const shape = encodeString(recordStructure(typed));
+    const shape = encodeString(recordStructure(PARQUET_TYPED_COLUMNS));
+    const folder = `regexp_extract(tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/([a-z0-9-]+)/([0-9]{4})/([0-9]{2})/([0-9]{2})/', ['account', 'region', 'y', 'm', 'd'])`;
     const sql =
-      `COPY (\n  SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, hash(r) AS tg_rawhash, filename AS tg_file,\n` +
-      `    regexp_extract(filename, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1) AS account,\n` +
-      `    regexp_extract(filename, '/CloudTrail/([a-z0-9-]+)/[0-9]{4}/', 1) AS region,\n` +
-      `    strftime(${this.parseTime("json_extract_string(r, '$.eventTime')")} AT TIME ZONE 'UTC', '%Y-%m-%d') AS date,\n` +
-      `    ${encodeString(deliveryDay)} AS delivery\n` +
-      `  FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x\n` +
-      `  WHERE ${this.parseTime("json_extract_string(r, '$.eventTime')")} IS NOT NULL\n` +
+      `COPY (\n  SELECT * EXCLUDE (tg_folder, tg_time), tg_folder.account AS account, tg_folder.region AS region,\n` +
+      `    strftime(tg_time AT TIME ZONE 'UTC', '%Y-%m-%d') AS date, concat_ws('-', tg_folder.y, tg_folder.m, tg_folder.d) AS delivery\n` +
+      `  FROM (\n    SELECT *, ${this.parseTime('"eventTime"')} AS tg_time, ${folder} AS tg_folder FROM (\n` +
+      `      SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, hash(r) AS tg_rawhash, filename AS tg_file\n` +
+      `      FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x\n    ) AS t\n  ) AS u\n` +
+      `  WHERE tg_time IS NOT NULL\n` +
       `) TO ${encodeString(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (account, region, date, delivery))`;
     return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
   }

@@ -6,7 +6,7 @@ import { TrailgateError } from '../../domain/trailgate-error';
 import type { Query } from '../../query/ir';
 import { selectPartitions } from '../../query/partition-planner';
 import type { CompiledSql } from '../../sql/compiled-sql';
-import { DuckDbCompiler } from '../../sql/duckdb-compiler';
+import { DuckDbCompiler, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
 import type { Engine, EngineResult, ExplainedQuery, LakeInfo, Row, RunOptions } from '../engine';
@@ -68,7 +68,7 @@ export class DuckDbEngine implements Engine {
   static async open(opts: DuckDbEngineOptions): Promise<DuckDbEngine> {
     const pool = await DuckDbPool.open({ ...opts, allowedDirectories: [opts.lakeDir] });
     const version = await pool.use(async (c) => String((await c.runAndReadAll('SELECT library_version FROM pragma_version()')).getRows()[0][0]));
-    return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts, version);
+    return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts, `duckdb ${version}, format ${PARQUET_FORMAT}`);
   }
 
   private async filesFor(query: Query): Promise<{ files: LakeFile[]; parquet: LakeFile[]; partitions: string[] }> {
@@ -90,8 +90,7 @@ export class DuckDbEngine implements Engine {
       logger: this.opts.logger,
       writer: this.writer,
       execute: (files, make) => this.execute(files, make, {}),
-      statement: (files, outDir, day) =>
-        new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCompaction(outDir, day),
+      statement: (files, outDir) => new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCompaction(outDir),
     }).run(opts, progress);
   }
 

@@ -50,8 +50,8 @@ export interface LakeCompactorDeps {
   readonly writer: string;
   /** runs a statement over raw files, setting unreadable ones aside (DuckDbEngine.execute) */
   readonly execute: (files: LakeFile[], make: (files: LakeFile[]) => CompiledSql) => Promise<unknown>;
-  /** the compaction statement of one delivery day's files into a directory */
-  readonly statement: (files: readonly LakeFile[], outDir: string, day: string) => CompiledSql;
+  /** the compaction statement of whole delivery days' files into a directory */
+  readonly statement: (files: readonly LakeFile[], outDir: string) => CompiledSql;
 }
 
 const DELIVERY_DIR = /^delivery=(\d{4}-\d{2}-\d{2})$/;
@@ -76,32 +76,38 @@ export class LakeCompactor {
     const current = await readManifest(this.deps.lake.root);
     let manifest: ParquetManifest = current && current.writer === this.deps.writer ? current : emptyManifest(this.deps.writer);
     const work = await this.days(opts);
-    const totals = { compacted: 0, skipped: 0, rawFiles: 0, rawBytes: 0, parquetFiles: 0, parquetBytes: 0 };
+    const pending = work.filter((w) => opts.force || !unchanged(manifest, w));
+    const totals = { compacted: 0, skipped: work.length - pending.length, rawFiles: 0, rawBytes: 0, parquetFiles: 0, parquetBytes: 0 };
     const existing = await deliveryDirs(root);
-    for (const [i, w] of work.entries()) {
-      progress(i, work.length, w.day);
-      if (!opts.force && unchanged(manifest, w)) {
-        totals.skipped++;
-        continue;
+    progress(0, pending.length, pending[0]?.day ?? '');
+    for (const batch of batches(pending)) {
+      const tmp = path.join(root, `.tmp-${randomUUID()}`);
+      try {
+        const files = batch.flatMap((w) => [...w.files.values()].flat());
+        if (files.length > 0) await this.deps.execute(files, (fs) => this.deps.statement(fs, tmp));
+        const written = await deliveryDirs(tmp);
+        for (const w of batch) {
+          // From here until the day is recorded again, its partitions are served from the raw files.
+          const { [w.day]: _dropped, ...rest } = manifest.days;
+          manifest = { ...manifest, days: rest };
+          await writeManifest(this.deps.lake.root, manifest);
+          const partitions = await this.swapIn(root, tmp, w, existing.get(w.day) ?? [], written.get(w.day) ?? []);
+          manifest = { ...manifest, days: { ...manifest.days, [w.day]: { compactedAt: new Date().toISOString(), partitions } } };
+          await writeManifest(this.deps.lake.root, manifest);
+          totals.compacted++;
+          for (const p of Object.values(partitions)) {
+            totals.rawFiles += p.rawFiles;
+            totals.rawBytes += p.rawBytes;
+            totals.parquetFiles += p.outputs.length;
+            totals.parquetBytes += p.outputBytes;
+          }
+          this.deps.logger.debug({ day: w.day }, 'compacted delivery day');
+        }
+      } finally {
+        await fs.rm(tmp, { recursive: true, force: true });
       }
-      const partitions = await this.compactDay(root, w, existing.get(w.day) ?? [], async () => {
-        // From here until the day is recorded, its partitions are served from the raw files.
-        const { [w.day]: _dropped, ...rest } = manifest.days;
-        manifest = { ...manifest, days: rest };
-        await writeManifest(this.deps.lake.root, manifest);
-      });
-      manifest = { ...manifest, days: { ...manifest.days, [w.day]: { compactedAt: new Date().toISOString(), partitions } } };
-      await writeManifest(this.deps.lake.root, manifest);
-      totals.compacted++;
-      for (const p of Object.values(partitions)) {
-        totals.rawFiles += p.rawFiles;
-        totals.rawBytes += p.rawBytes;
-        totals.parquetFiles += p.outputs.length;
-      }
-      totals.parquetBytes += Object.values(partitions).reduce((n, p) => n + p.outputBytes, 0);
-      this.deps.logger.debug({ day: w.day }, 'compacted delivery day');
+      progress(totals.compacted, pending.length, batch[batch.length - 1].day);
     }
-    progress(work.length, work.length, '');
     return { days: work.length, ...totals };
   }
 
@@ -125,49 +131,35 @@ export class LakeCompactor {
     return out;
   }
 
-  private async compactDay(
-    root: string,
-    w: DayWork,
-    oldDirs: readonly string[],
-    unrecord: () => Promise<void>,
-  ): Promise<Record<string, CompactedPartition>> {
-    const tmp = path.join(root, `.tmp-${randomUUID()}`);
-    const all = [...w.files.values()].flat();
-    try {
-      if (all.length > 0) await this.deps.execute(all, (files) => this.deps.statement(files, tmp, w.day));
-      // Files set aside as unreadable during the COPY are not part of what was compacted.
-      const readable = (files: LakeFile[]) => files.filter((f) => !this.deps.lake.rejectedFiles().has(f.path));
-      const written = await deliveryDirs(tmp);
-      await unrecord();
-      for (const dir of oldDirs) await fs.rm(dir, { recursive: true, force: true });
-      const outputs = new Map<string, string[]>();
-      for (const dir of written.get(w.day) ?? []) {
-        const rel = path.relative(tmp, dir); // account=A/region=R/date=E/delivery=D
-        const [account, region] = rel.split(path.sep).slice(0, 2).map((s) => s.slice(s.indexOf('=') + 1));
-        const target = path.join(root, rel);
-        await fs.mkdir(path.dirname(target), { recursive: true });
-        await fs.rm(target, { recursive: true, force: true });
-        await fs.rename(dir, target);
-        const names = (await fs.readdir(target)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(rel, n));
-        const key = partitionKey({ account, region });
-        outputs.set(key, [...(outputs.get(key) ?? []), ...names]);
-      }
-      const partitions: Record<string, CompactedPartition> = {};
-      for (const [key, files] of w.files) {
-        const kept = readable(files);
-        const out = (outputs.get(key) ?? []).sort();
-        partitions[key] = {
-          fingerprint: rawFingerprint(kept),
-          rawFiles: kept.length,
-          rawBytes: kept.reduce((n, f) => n + f.bytes, 0),
-          outputs: out,
-          outputBytes: await sizeOf(root, out),
-        };
-      }
-      return partitions;
-    } finally {
-      await fs.rm(tmp, { recursive: true, force: true });
+  /** Replaces a day's Parquet output by what the batch wrote for it, and describes the result. */
+  private async swapIn(root: string, tmp: string, w: DayWork, oldDirs: readonly string[], newDirs: readonly string[]): Promise<Record<string, CompactedPartition>> {
+    for (const dir of oldDirs) await fs.rm(dir, { recursive: true, force: true });
+    const outputs = new Map<string, string[]>();
+    for (const dir of newDirs) {
+      const rel = path.relative(tmp, dir); // account=A/region=R/date=E/delivery=D
+      const [account, region] = rel.split(path.sep).slice(0, 2).map((part) => part.slice(part.indexOf('=') + 1));
+      const target = path.join(root, rel);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.rm(target, { recursive: true, force: true });
+      await fs.rename(dir, target);
+      const names = (await fs.readdir(target)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(rel, n));
+      const key = partitionKey({ account, region });
+      outputs.set(key, [...(outputs.get(key) ?? []), ...names]);
     }
+    const partitions: Record<string, CompactedPartition> = {};
+    for (const [key, files] of w.files) {
+      // Files set aside as unreadable during the COPY are not part of what was compacted.
+      const kept = files.filter((f) => !this.deps.lake.rejectedFiles().has(f.path));
+      const out = (outputs.get(key) ?? []).sort();
+      partitions[key] = {
+        fingerprint: rawFingerprint(kept),
+        rawFiles: kept.length,
+        rawBytes: kept.reduce((n, f) => n + f.bytes, 0),
+        outputs: out,
+        outputBytes: await sizeOf(root, out),
+      };
+    }
+    return partitions;
   }
 
   /** Temporary directories of interrupted runs. */
@@ -176,6 +168,31 @@ export class LakeCompactor {
       if (name.startsWith('.tmp-')) await fs.rm(path.join(root, name), { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Days compacted by one statement: DuckDB parallelises one large COPY better than many small
+ * ones, and a batch stays small enough to bound the temporary space and show progress.
+ */
+const BATCH_FILES = 25_000;
+const BATCH_DAYS = 8;
+
+function batches(days: readonly DayWork[]): DayWork[][] {
+  const out: DayWork[][] = [];
+  let current: DayWork[] = [];
+  let files = 0;
+  for (const w of days) {
+    const n = [...w.files.values()].reduce((k, f) => k + f.length, 0);
+    if (current.length > 0 && (current.length >= BATCH_DAYS || files + n > BATCH_FILES)) {
+      out.push(current);
+      current = [];
+      files = 0;
+    }
+    current.push(w);
+    files += n;
+  }
+  if (current.length) out.push(current);
+  return out;
 }
 
 /** Whether a day's raw files are exactly the ones it was compacted from. */
