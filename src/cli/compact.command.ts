@@ -2,6 +2,13 @@ import type { Config } from '../config/config';
 import { ConfigError } from '../config/config';
 import { DuckDbEngine } from '../engines/duckdb/duckdb-engine';
 import { dayAfter, type CompactSummary } from '../engines/duckdb/lake-compactor';
+import { createAthenaClient } from '../engines/athena/athena-client';
+import { compactAthena } from '../engines/athena/compaction/compact-athena';
+import { CompactionError } from '../engines/athena/compaction/compaction-error';
+import { ManifestError } from '../engines/athena/compaction/compaction-manifest';
+import { createS3Client } from '../engines/athena/s3-client';
+import { createGlueClient } from '../engines/glue/glue-client';
+import { GlueTableError } from '../engines/glue/glue-table-error';
 import { createLogger } from '../server/logger';
 import { progressBar } from './progress';
 
@@ -15,13 +22,63 @@ export interface CompactFlags {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `trailgate compact --lake DIR [--from D] [--to D] [--force]`: the lake's Parquet tier, with a progress bar. */
-export async function compactLake(config: Config, flags: CompactFlags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<CompactSummary> {
-  if (config.engine !== 'duckdb') throw new ConfigError('compact --engine athena is not wired in this command yet');
-  if (!config.lake) throw new ConfigError('compact needs --lake DIR (or TRAILGATE_LAKE)');
+/**
+ * `trailgate compact [--engine duckdb|athena] [--lake DIR] [--from D] [--to D] [--force]`: the
+ * Parquet tier of a local lake, or of the Athena table (INSERT INTO per delivery day), with a
+ * progress bar; prints a JSON summary.
+ */
+export async function compact(config: Config, flags: CompactFlags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<unknown> {
   for (const [name, v] of [['--from', flags.from], ['--to', flags.to]] as const) {
     if (v !== undefined && !DAY.test(v)) throw new ConfigError(`${name} must be a day, YYYY-MM-DD (got ${v})`);
   }
+  return config.engine === 'athena' ? compactAthenaTable(config, flags, out) : compactLake(config, flags, out);
+}
+
+async function compactAthenaTable(config: Config, flags: CompactFlags, out: (s: string) => void): Promise<unknown> {
+  const a = config.athena!;
+  if (!a.parquet) throw new ConfigError('compact --engine athena needs ATHENA_PARQUET_TABLE and ATHENA_COMPACTION_MANIFEST');
+  const ctl = new AbortController();
+  const interrupt = () => ctl.abort(new Error('interrupted'));
+  process.once('SIGINT', interrupt);
+  const bar = progressBar('Compacting');
+  try {
+    const summary = await compactAthena(
+      {
+        athena: createAthenaClient({ region: a.region, maxAttempts: a.sdkMaxAttempts }),
+        glue: createGlueClient({ region: a.region, maxAttempts: a.sdkMaxAttempts }),
+        s3: createS3Client({ region: a.region, maxAttempts: a.sdkMaxAttempts }),
+        workgroup: a.workgroup,
+        catalog: a.catalog,
+        outputLocation: a.outputLocation,
+        database: a.database,
+        rawTable: a.table,
+        parquetDatabase: a.parquet.database,
+        parquetTable: a.parquet.table,
+        manifest: a.parquet.manifest,
+        from: flags.from,
+        to: flags.to,
+        force: flags.force,
+        // gateways re-read the manifest this often: a day being redone waits that long before its output goes
+        settleMs: a.parquet.manifestRefreshMs,
+        signal: ctl.signal,
+        logger: createLogger(config.logLevel),
+      },
+      (done, total) => bar.update(done, total),
+    );
+    bar.stop();
+    out(`${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  } catch (e) {
+    if (e instanceof CompactionError || e instanceof GlueTableError || e instanceof ManifestError) throw new ConfigError(e.message);
+    throw e;
+  } finally {
+    bar.stop();
+    process.off('SIGINT', interrupt);
+  }
+}
+
+async function compactLake(config: Config, flags: CompactFlags, out: (s: string) => void): Promise<CompactSummary> {
+  if (!config.lake) throw new ConfigError('compact needs --lake DIR (or TRAILGATE_LAKE)');
   const logger = createLogger(config.logLevel);
   const engine = await DuckDbEngine.open({ lakeDir: config.lake, ...config.duckdb, queryTimeoutMs: 24 * 3_600_000, inventoryTtlMs: 0, logger });
   const bar = progressBar('Compacting');

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type ConfigFlags } from '../config/config';
 import { generateSampleLake } from '../lake/sample-generator';
 import { createGlueClient } from '../engines/glue/glue-client';
 import { glueCommand } from '../engines/glue/glue-command';
-import { compactLake, type CompactFlags } from './compact.command';
+import { compact, type CompactFlags } from './compact.command';
 import { explainFile, type ExplainOptions } from './explain.command';
 import { keysNew, type KeysNewOptions } from './keys.command';
 import { progressBar } from './progress';
@@ -84,13 +84,14 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('compact')
-    .description('turn the raw delivery days of a local lake into its Parquet tier (<lake>/parquet), incrementally')
+    .description('turn raw delivery days into the Parquet tier, incrementally: <lake>/parquet, or the Athena Parquet table')
     .option('--lake <dir>', 'lake directory; env TRAILGATE_LAKE')
+    .option('--engine <name>', 'duckdb (a local lake) or athena (INSERT INTO the Parquet table; ATHENA_* settings); env TRAILGATE_ENGINE')
     .option('--from <day>', 'first delivery day, YYYY-MM-DD (default: the first in the lake)')
     .option('--to <day>', 'last delivery day, YYYY-MM-DD (default: yesterday, UTC)')
     .option('--force', 'compact days again even when their files are unchanged')
     .action(async (opts: ConfigFlags & CompactFlags) => {
-      await compactLake(loadConfig(opts), opts);
+      await compact(loadConfig(opts), opts);
     });
 
   program
