@@ -12,6 +12,7 @@ import { withDocumentId } from './persisted-document-id';
 import { loadPersistedCatalog } from './persisted-manifest';
 import { persistedPlugin } from './persisted-plugin';
 import { registerPersistedRoutes } from './persisted-routes';
+import { registerHttpErrorHandler } from './http-error-handler';
 import { introspectionPlugin } from './introspection-plugin';
 import { PrincipalRateLimiter } from './principal-rate-limiter';
 import { DEV_MODE_AUTHENTICATOR, registerAuthentication, type RequestAuthenticator } from './request-authentication';
@@ -41,6 +42,9 @@ function toGraphQLRequest(request: FastifyRequest): HTTPGraphQLRequest {
   const search = new URL(request.url, 'http://localhost').search;
   return { method: request.method.toUpperCase(), headers, search, body: request.body };
 }
+
+/** Request bodies over this are refused (413): a GraphQL document or its variables never need more. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface HttpServerOptions {
   /**
@@ -78,11 +82,12 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
     // Request lines are logged by the GraphQL layer with the request id, not per HTTP hit.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 120_000,
   });
   // Drain in-flight requests before Apollo stops.
   const gateway = await createGateway(config, engine, logger, [fastifyApolloDrainPlugin(app), persistedPlugin(catalog), introspectionPlugin()]);
+  registerHttpErrorHandler(app, { engine: engine.name, logger, bodyLimitBytes: BODY_LIMIT_BYTES });
   registerAuthentication(app, { authenticator, rateLimiter: new PrincipalRateLimiter(), engine: engine.name, logger });
 
   /** Runs one GraphQL-over-HTTP request through Apollo with this request's context, and replies. */

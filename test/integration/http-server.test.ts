@@ -71,6 +71,20 @@ describe('GraphQL over HTTP', () => {
     const res = await fetch(server.url.replace('/graphql', '/healthz'));
     expect(await res.json()).toEqual({ status: 'ok' });
   });
+
+  it.each([
+    ['a body over 1 MiB', 413, { 'content-type': 'application/json' }, JSON.stringify({ query: `{ __typename } #${'x'.repeat(1_100_000)}` }), /larger than 1024 KiB/],
+    ['malformed JSON', 400, { 'content-type': 'application/json' }, '{"query": "{ __typename }"', /could not be read/],
+    ['an unsupported content type', 415, { 'content-type': 'application/x-www-form-urlencoded' }, 'query=x', /Unsupported content type/],
+  ])('refuses %s with a GraphQL-shaped client error, nothing internal', async (_what, status, headers, body, message) => {
+    const res = await fetch(server.url, { method: 'POST', headers, body });
+    const json = (await res.json()) as any;
+    expect(res.status).toBe(status);
+    expect(json.errors).toHaveLength(1);
+    expect(json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(json.errors[0].message).toMatch(message);
+    expect(JSON.stringify(json)).not.toMatch(/FST_|Unexpected token|at .*\.js/);
+  });
 });
 
 describe('an engine failure', () => {
