@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { availableParallelism } from 'node:os';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { measure, withDeadline, type Timings } from './timing';
+import { IDENTITY_KEY_SQL, TOP_N, type TopList } from './top-list';
+
+/**
+ * (b) and (e): the question as a person would write it in DuckDB, straight over the files: only
+ * the fields it needs, no de-duplication of re-delivered records (the gateway de-duplicates on
+ * eventID plus content, so its counts are ~0.5% lower on generated lakes), the same range.
+ * Same threads as the gateway (one per core).
+ */
+export type HandTier = 'raw' | 'parquet';
+
+export function handSql(tier: HandTier, lakeDir: string, range: { from: string; to: string }): string {
+  const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  // the single-account layout the generator writes: AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz
+  const rawGlob = path.join(lakeDir, 'AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz');
+  const records =
+    tier === 'raw'
+      ? `(SELECT unnest(Records) AS r FROM read_json(${q(rawGlob)}, ` +
+        `columns = {Records: 'STRUCT("eventTime" VARCHAR, "userIdentity" STRUCT("arn" VARCHAR, "invokedBy" VARCHAR, "accountId" VARCHAR, "principalId" VARCHAR))[]'}))`
+      : `read_parquet(${q(path.join(lakeDir, 'parquet/*/*/*/*/*.parquet'))})`;
+  const col = (name: string) => (tier === 'raw' ? `r.${name}` : name);
+  return (
+    `SELECT ${IDENTITY_KEY_SQL(col('userIdentity'))} AS key, count(*) AS n FROM ${records} ` +
+    `WHERE ${col('eventTime')} >= ${q(range.from)} AND ${col('eventTime')} < ${q(range.to)} GROUP BY 1 ORDER BY n DESC, key LIMIT ${TOP_N}`
+  );
+}
+
+export interface HandResult {
+  readonly timings: Timings;
+  readonly top: TopList;
+  readonly sql: string;
+}
+
+export async function handTopUsers(tier: HandTier, lakeDir: string, range: { from: string; to: string }, runs: number, deadlineMs: number): Promise<HandResult> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
+  const connection = await instance.connect();
+  const sql = handSql(tier, lakeDir, range);
+  let top: TopList = [];
+  try {
+    const timings = await measure(runs, 1, async () => {
+      const started = performance.now();
+      top = await withDeadline(`hand-written DuckDB over ${tier}`, deadlineMs, run(connection, sql), () => connection.interrupt());
+      return performance.now() - started;
+    });
+    return { timings, top, sql };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function run(connection: DuckDBConnection, sql: string): Promise<TopList> {
+  const reader = await connection.runAndReadAll(sql);
+  return reader.getRowObjects().map((r) => ({ key: String(r.key), count: Number(r.n) }));
+}
