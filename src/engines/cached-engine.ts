@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AccountScope } from '../domain/principal';
 import { TrailgateError } from '../domain/trailgate-error';
 import type { Query } from '../query/ir';
-import type { Engine, EngineResult, ExplainedQuery, LakeInfo, RunOptions } from './engine';
+import type { Engine, EngineResult, ExplainedQuery, LakeInfo, ReadinessCheck, RunOptions } from './engine';
 import { rangeOpen } from './range-openness';
 import { resultCacheKey, rootPlan } from './result-cache-key';
 import { approximateRowBytes } from './row-size';
@@ -99,6 +99,14 @@ export class CachedEngine implements Engine {
   async close(): Promise<void> {
     this.results.clear();
     await this.inner.close();
+  }
+
+  queueDepth(): number {
+    return this.inner.queueDepth?.() ?? 0;
+  }
+
+  ready(): Promise<readonly ReadinessCheck[]> {
+    return this.inner.ready?.() ?? Promise.resolve([]);
   }
 
   private fly(flightKey: string, key: string, query: Query, opts: RunOptions): Flight {

@@ -55,6 +55,13 @@ export interface LakeInfo {
   readonly rejectedFiles: number;
 }
 
+/** One part of an engine's readiness (GET /readyz). `detail` is fixed text: the probe is unauthenticated. */
+export interface ReadinessCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
 export interface Engine {
   readonly name: string;
   run(query: Query, opts: RunOptions): Promise<EngineResult>;
@@ -62,4 +69,8 @@ export interface Engine {
   /** What the lake holds within a principal's account scope. */
   lakeInfo(scope: AccountScope): Promise<LakeInfo>;
   close(): Promise<void>;
+  /** Runs waiting for the engine (a DuckDB connection, an Athena slot): the queue-depth gauge. */
+  queueDepth?(): number;
+  /** Whether the engine can answer now, from cheap local checks (no paid or remote query). */
+  ready?(): Promise<readonly ReadinessCheck[]>;
 }

@@ -14,6 +14,8 @@ import { persistedPlugin } from './persisted-plugin';
 import { registerPersistedRoutes } from './persisted-routes';
 import { registerHttpErrorHandler } from './http-error-handler';
 import { introspectionPlugin } from './introspection-plugin';
+import { GatewayMetrics, metricsAccessFromEnv, type MetricsAccess } from './metrics';
+import { openOpsRoutes, registerOpsRoutes } from './ops-routes';
 import { PrincipalRateLimiter } from './principal-rate-limiter';
 import { DEV_MODE_AUTHENTICATOR, registerAuthentication, type RequestAuthenticator } from './request-authentication';
 
@@ -58,6 +60,32 @@ export interface HttpServerOptions {
    * anonymous full principal; the config refuses non-loopback binds then).
    */
   readonly authenticator?: RequestAuthenticator;
+  /** who may read GET /metrics; default TRAILGATE_METRICS, else open (see metrics.ts) */
+  readonly metrics?: MetricsAccess;
+  /**
+   * On close, how long requests in flight may run on before they are cancelled (engines stop
+   * their queries; the clients get QUERY_TIMEOUT). Default 20 s: inside the 30 s a SIGTERM gives
+   * by default on Kubernetes (terminationGracePeriodSeconds) and under ECS's default stopTimeout.
+   */
+  readonly shutdownGraceMs?: number;
+}
+
+const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
+/** After cancelling, how long answers may take to leave before connections are cut. */
+const CANCEL_GRACE_MS = 5_000;
+
+/** Whether `p` settles within `ms` (it keeps running either way). */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export interface HttpServer {
@@ -65,13 +93,16 @@ export interface HttpServer {
   readonly gateway: Gateway;
   readonly catalog: PersistedCatalog;
   readonly url: string;
+  readonly metrics: GatewayMetrics;
+  /** Stops accepting, lets requests in flight finish (cancelled after the grace period), then stops Apollo and the engine. */
   close(): Promise<void>;
 }
 
 /**
  * GraphQL over HTTP at /graphql (Fastify 5 + Apollo Server 5), the persisted operations (by
  * `extensions.persistedQuery.sha256Hash`, by `documentId`, by name, and at /baselines), plus
- * /healthz. Every other route is authenticated and rate limited per principal first.
+ * /healthz, /readyz and /metrics (ops-routes.ts). Every other route is authenticated and rate
+ * limited per principal first.
  */
 export async function startHttpServer(config: Config, engine: Engine, logger: Logger, options: HttpServerOptions = {}): Promise<HttpServer> {
   const catalog = await loadPersistedCatalog(options.manifest, logger);
@@ -85,10 +116,21 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 120_000,
   });
+  const metricsAccess = options.metrics ?? metricsAccessFromEnv(process.env);
+  const metrics = new GatewayMetrics(engine);
   // Drain in-flight requests before Apollo stops.
-  const gateway = await createGateway(config, engine, logger, [fastifyApolloDrainPlugin(app), persistedPlugin(catalog), introspectionPlugin()]);
+  const gateway = await createGateway(config, engine, logger, [fastifyApolloDrainPlugin(app), persistedPlugin(catalog), introspectionPlugin(), metrics.plugin()]);
   registerHttpErrorHandler(app, { engine: engine.name, logger, bodyLimitBytes: BODY_LIMIT_BYTES });
-  registerAuthentication(app, { authenticator, rateLimiter: new PrincipalRateLimiter(), engine: engine.name, logger });
+  registerAuthentication(app, { authenticator, rateLimiter: new PrincipalRateLimiter(), engine: engine.name, logger, openRoutes: openOpsRoutes(metricsAccess) });
+  registerOpsRoutes(app, { engine, catalog, metrics, metricsAccess });
+  /** the cancellation of every GraphQL request in flight, for a shutdown past its grace period */
+  const inFlight = new Set<AbortController>();
+  let closing = false;
+  // While closing, answers end their connection: a keep-alive connection left idle after its
+  // answer would hold the close open (Fastify closes only the connections idle when it starts).
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
 
   /** Runs one GraphQL-over-HTTP request through Apollo with this request's context, and replies. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, httpGraphQLRequest: HTTPGraphQLRequest) => {
@@ -97,7 +139,9 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
       context: async () => {
         // Stop engine work when the client goes away before the answer.
         const abort = new AbortController();
+        inFlight.add(abort);
         reply.raw.once('close', () => {
+          inFlight.delete(abort);
           if (!reply.raw.writableFinished) abort.abort();
         });
         return gateway.context({
@@ -130,15 +174,26 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
       return answer(request, reply, { ...http, method: 'POST', search: '', body });
     },
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
   const address = await app.listen({ host: config.host, port: config.port });
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   return {
     app,
     gateway,
     catalog,
+    metrics,
     url: `${address}/graphql`,
     async close() {
-      await app.close();
+      // Fastify stops listening, closes idle keep-alive connections, answers 503 to requests that
+      // still arrive, and resolves once every request in flight has been answered.
+      closing = true;
+      const closed = app.close();
+      if (!(await settlesWithin(closed, graceMs))) {
+        logger.warn({ inFlight: inFlight.size, graceMs }, 'shutdown: grace period over, cancelling the requests still running');
+        for (const abort of inFlight) abort.abort();
+        if (!(await settlesWithin(closed, CANCEL_GRACE_MS))) app.server.closeAllConnections();
+      }
+      await closed;
+      // Apollo's drain (fastifyApolloDrainPlugin) finds Fastify closed; then the engine closes.
       await gateway.close();
     },
   };

@@ -1,6 +1,16 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** Structured logs on stderr (stdout stays free for CLI output). */
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'trailgate' }, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] }, pino.destination(2));
+/**
+ * Credentials never reach a log line, wherever a header set is logged: Fastify's request, a bare
+ * `headers` object, or one nested a level down (an error's request). Paths per pino's redaction
+ * syntax: https://getpino.io/#/docs/redaction
+ */
+export const REDACTED_PATHS = ['authorization', 'cookie', '["x-api-key"]'].flatMap((h) => {
+  const key = h.startsWith('[') ? h : `.${h}`;
+  return [`req.headers${key}`, `headers${key}`, `*.headers${key}`, h];
+});
+
+/** Structured logs on stderr (stdout stays free for CLI output); tests may pass a destination. */
+export function createLogger(level: string, destination: DestinationStream = pino.destination(2)): Logger {
+  return pino({ level, base: { service: 'trailgate' }, redact: REDACTED_PATHS }, destination);
 }

@@ -57,6 +57,7 @@ export async function openAthenaEngine(config: Config, logger: Logger): Promise<
     concurrency: a.concurrency,
     location: `${a.database}.${a.table}`,
     logger,
+    readiness: () => [glue.readiness(), ...(parquet ? [parquet.readiness()] : [])],
   });
   const close = engine.close.bind(engine);
   engine.close = async () => {

@@ -26,14 +26,22 @@ const OPEN_ROUTES = new Set(['/healthz', '/readyz']);
  */
 export function registerAuthentication(
   app: FastifyInstance,
-  deps: { authenticator: RequestAuthenticator; rateLimiter: PrincipalRateLimiter; engine: string; logger: Logger },
+  deps: {
+    authenticator: RequestAuthenticator;
+    rateLimiter: PrincipalRateLimiter;
+    engine: string;
+    logger: Logger;
+    /** more routes served to anyone (GET /metrics when TRAILGATE_METRICS=open) */
+    openRoutes?: Iterable<string>;
+  },
 ): void {
+  const open = new Set([...OPEN_ROUTES, ...(deps.openRoutes ?? [])]);
   // Set by the hook on every route but the open ones (which read no data). Fastify wants a
   // primitive initial value for request decorators.
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request, reply) => {
     const route = request.url.split('?')[0];
-    if (OPEN_ROUTES.has(route)) return;
+    if (open.has(route)) return;
     const outcome = await deps.authenticator.authenticate(request.headers);
     if (!outcome.ok) {
       deps.logger.warn({ requestId: request.id, reason: outcome.reason }, 'request not authenticated');

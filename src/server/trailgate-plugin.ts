@@ -7,11 +7,14 @@ import { formatError } from './error-formatter';
 
 /**
  * Adds the cost facts to every response (`extensions.trailgate`), stamps the request id on
- * masked errors, and logs what was masked with the request id (never to the client).
+ * masked errors, logs what was masked with the request id (never to the client), and logs one
+ * line per request: who, which operation, the outcome and its cost. Never the variables, the
+ * query text or a header (values may be secrets or the very data being protected).
  */
 export function trailgatePlugin(logger: Logger, engineName: string): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
+      const started = performance.now();
       return {
         async didEncounterErrors({ contextValue, errors }) {
           for (const e of errors) {
@@ -21,9 +24,25 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
             logger.error({ requestId: contextValue.requestId, principal: contextValue.principal?.id, err: original, internal: isTrailgateError(original) ? original.internal : undefined, path: e.path }, 'request failed');
           }
         },
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, operationName }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
+          const facts = contextValue.runner?.facts ?? [];
+          logger.info(
+            {
+              requestId: contextValue.requestId,
+              principal: contextValue.principal?.id,
+              operation: operationName ?? null,
+              codes: [...new Set((result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))],
+              durationMs: Math.round(performance.now() - started),
+              queries: facts.length,
+              engineMs: facts.reduce((n, f) => n + f.engineMs, 0),
+              bytesScanned: facts.reduce((n, f) => n + f.bytesScanned, 0),
+              cacheHits: facts.filter((f) => f.cache === 'hit').length,
+              ...(contextValue.runner?.explain ? { explain: true } : {}),
+            },
+            'graphql request',
+          );
           result.errors = result.errors?.map((e) =>
             e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e,
           );

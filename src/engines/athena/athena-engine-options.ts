@@ -2,7 +2,7 @@ import type { AccountScope } from '../../domain/principal';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { Logger } from 'pino';
 import type { TrinoParquetTier, TrinoTableBinding } from '../../sql/trino-compiler';
-import type { LakeInfo } from '../engine';
+import type { LakeInfo, ReadinessCheck } from '../engine';
 import { MAX_REUSE_AGE_MINUTES } from './result-reuse';
 
 export interface AthenaEngineOptions {
@@ -34,6 +34,8 @@ export interface AthenaEngineOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly lakeInfo?: (scope: AccountScope) => Promise<LakeInfo>;
+  /** the state of what the engine reads beside Athena (the Glue table, the compaction manifest), for /readyz */
+  readonly readiness?: () => readonly ReadinessCheck[];
 }
 
 export const ATHENA_DEFAULTS = Object.freeze({

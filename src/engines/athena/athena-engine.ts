@@ -5,7 +5,7 @@ import type { AccountScope } from '../../domain/principal';
 import type { PartitionPlan, Query } from '../../query/ir';
 import type { CompiledSql } from '../../sql/compiled-sql';
 import { TrinoCompiler } from '../../sql/trino-compiler';
-import type { Engine, EngineResult, ExplainedQuery, LakeInfo, RunOptions } from '../engine';
+import type { Engine, EngineResult, ExplainedQuery, LakeInfo, ReadinessCheck, RunOptions } from '../engine';
 import { realSleep } from './abortable-sleep';
 import { ATHENA_DEFAULTS, type AthenaEngineOptions, checkAthenaOptions } from './athena-engine-options';
 import { describePartitions } from './partition-description';
@@ -57,6 +57,20 @@ export class AthenaEngine implements Engine {
   /** Requests holding an Athena slot. */
   get active(): number {
     return this.queue.active;
+  }
+
+  queueDepth(): number {
+    return this.queue.pending;
+  }
+
+  /**
+   * From state only: a readiness probe runs every few seconds, and an Athena or Glue call per probe
+   * would cost API quota (and, for a query, money). The catalogue's own checks say whether its last
+   * refresh worked.
+   */
+  async ready(): Promise<readonly ReadinessCheck[]> {
+    const athena: ReadinessCheck = this.closed ? { name: 'athena', ok: false, detail: 'the engine is shutting down' } : { name: 'athena', ok: true };
+    return [athena, ...(this.opts.readiness?.() ?? [])];
   }
 
   async explain(query: Query): Promise<ExplainedQuery> {

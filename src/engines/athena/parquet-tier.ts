@@ -1,6 +1,7 @@
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { TrinoParquetTier, TrinoTableRef } from '../../sql/trino-binding';
+import type { ReadinessCheck } from '../engine';
 import type { GlueLogger } from '../glue/glue-catalog';
 import { CompactionError } from './compaction/compaction-error';
 import type { CompactionManifest } from './compaction/compaction-manifest';
@@ -31,6 +32,7 @@ export interface ParquetTierOptions {
 export class ParquetTier {
   private current: TrinoParquetTier;
   private timer: NodeJS.Timeout | null = null;
+  private lastRefreshFailed = false;
 
   private constructor(
     private readonly opts: ParquetTierOptions,
@@ -67,6 +69,11 @@ export class ParquetTier {
     return this.current;
   }
 
+  /** For /readyz: whether the last manifest refresh worked (a failed one keeps serving the last good manifest). */
+  readiness(): ReadinessCheck {
+    return this.lastRefreshFailed ? { name: 'compaction-manifest', ok: false, detail: 'the last compaction manifest refresh failed (see the log)' } : { name: 'compaction-manifest', ok: true };
+  }
+
   /** Re-reads the manifest now; never throws (a failure keeps the last good one). */
   async refresh(): Promise<void> {
     try {
@@ -75,7 +82,9 @@ export class ParquetTier {
         this.opts.logger.info({ parquetTier: { compactedDays: next.compactedDays.size } }, 'compaction manifest changed');
       }
       this.current = next;
+      this.lastRefreshFailed = false;
     } catch (err) {
+      this.lastRefreshFailed = true;
       this.opts.logger.warn({ err, parquetTier: { manifest: this.opts.manifest } }, 'compaction manifest refresh failed; keeping the last good one');
     }
   }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { AccountScope } from '../../domain/principal';
@@ -9,7 +10,7 @@ import type { CompiledSql } from '../../sql/compiled-sql';
 import { DuckDbCompiler, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
-import type { Engine, EngineResult, ExplainedQuery, LakeInfo, Row, RunOptions } from '../engine';
+import type { Engine, EngineResult, ExplainedQuery, LakeInfo, ReadinessCheck, Row, RunOptions } from '../engine';
 import { DuckDbPool } from './duckdb-pool';
 import { duckParams, plainRow } from './duckdb-values';
 import { LakeCensus } from './lake-census';
@@ -208,6 +209,23 @@ export class DuckDbEngine implements Engine {
       rejectedRecords: census.rejectedRecords,
       rejectedFiles: census.rejectedFiles,
     };
+  }
+
+  queueDepth(): number {
+    return this.pool.pending;
+  }
+
+  /** The lake folder is readable and a connection answers `SELECT 1` (it waits its turn behind running queries). */
+  async ready(): Promise<readonly ReadinessCheck[]> {
+    const lake = await fs.access(this.opts.lakeDir, fsConstants.R_OK).then(
+      () => ({ name: 'lake', ok: true }),
+      () => ({ name: 'lake', ok: false, detail: 'the lake directory is not readable' }),
+    );
+    const duckdb = await this.pool.use((c) => c.run('SELECT 1')).then(
+      () => ({ name: 'duckdb', ok: true }),
+      () => ({ name: 'duckdb', ok: false, detail: 'DuckDB did not answer SELECT 1' }),
+    );
+    return [lake, duckdb];
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { GetTableCommand, type GlueClient, type Table } from '@aws-sdk/client-glue';
 import type { TrinoTableBinding } from '../../sql/trino-compiler';
+import type { ReadinessCheck } from '../engine';
 import { GlueTableError } from './glue-table-error';
 import { readGlueTable, type GlueTableInfo } from './read-glue-table';
 
@@ -41,6 +42,7 @@ export class GlueCatalog {
   private current: GlueTableInfo;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<boolean> | null = null;
+  private lastRefreshFailed = false;
 
   private constructor(
     private readonly opts: GlueCatalogOptions,
@@ -72,6 +74,11 @@ export class GlueCatalog {
     return this.current;
   }
 
+  /** For /readyz: the table was loaded at start (or there is no catalogue), and the last refresh worked. */
+  readiness(): ReadinessCheck {
+    return this.lastRefreshFailed ? { name: 'glue', ok: false, detail: 'the last Glue table refresh failed (see the log)' } : { name: 'glue', ok: true };
+  }
+
   /** Re-reads the table now; true when it was replaced. Never throws: failures keep the last good one. */
   refresh(): Promise<boolean> {
     this.refreshing ??= this.doRefresh().finally(() => {
@@ -91,8 +98,10 @@ export class GlueCatalog {
       const changed = JSON.stringify(next) !== JSON.stringify(this.current);
       if (changed) this.opts.logger.info({ glue: { table: this.opts.table, layout: next.layout } }, 'glue table changed');
       this.current = next;
+      this.lastRefreshFailed = false;
       return changed;
     } catch (err) {
+      this.lastRefreshFailed = true;
       this.opts.logger.warn({ err, glue: { database: this.opts.database, table: this.opts.table } }, 'glue table refresh failed; keeping the last good definition');
       return false;
     }
