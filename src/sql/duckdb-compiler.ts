@@ -16,10 +16,12 @@ import type { UnnestColumn } from './unnest-sql';
 export const PARQUET_TYPED_COLUMNS: ReadonlySet<string> = new Set([
   'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid', 'eventid', 'useridentity', 'sourceipaddress',
   'useragent', 'errorcode', 'errormessage', 'readonly', 'eventtype', 'eventcategory', 'managementevent',
+  // JSON, but every validity test reads it (Insights events) and it is almost always absent: cheap to store
+  'insightdetails',
 ]);
 
 /** Bumped whenever what compileCompaction writes changes: a tier in another format is not read. */
-export const PARQUET_FORMAT = 2;
+export const PARQUET_FORMAT = 3;
 
 export interface DuckDbSourceBinding {
   /** The raw files the engine resolved for the plan's partitions (those not served from Parquet). */
@@ -64,6 +66,11 @@ export class DuckDbCompiler extends SqlCompiler {
 
   protected override latePageColumns(): boolean {
     return true;
+  }
+
+  /** The record text is hashed in `ev` and re-read only by late pages (rematerialize). */
+  protected override sourceColumns(keepRecord: boolean): string {
+    return keepRecord ? 'src.*' : 'src.* EXCLUDE (tg_raw)';
   }
 
   /** The page's rows with their full columns parsed again from the record text, for those rows only. */

@@ -77,6 +77,15 @@ export abstract class SqlCompiler {
    */
   protected abstract unnestRelation(columns: readonly UnnestColumn[]): string;
 
+  /**
+   * The source columns `ev` carries on (everything by default). A dialect whose source holds the
+   * whole record keeps it only when a late page re-reads it: carried through de-duplication it
+   * would be materialised for every row.
+   */
+  protected sourceColumns(_keepRecord: boolean): string {
+    return 'src.*';
+  }
+
   /** Runs before rendering (a dialect may bind its source's parameters first). */
   protected prologue(): void {}
 
@@ -142,7 +151,7 @@ export abstract class SqlCompiler {
   private ctes(q: EventSelect): string {
     const prune = this.partitionPredicate(q.plan);
     const ev =
-      `ev AS (\n  SELECT src.*, ${this.parseTime(`src.${this.col('eventtime')}`)} AS tg_time, ` +
+      `ev AS (\n  SELECT ${this.sourceColumns(this.isPage(q) && this.latePageColumns())}, ${this.parseTime(`src.${this.col('eventtime')}`)} AS tg_time, ` +
       `coalesce(nullif(src.${this.col('recipientaccountid')}, ''), ${this.partitionAccount()}) AS tg_account, ` +
       `${this.rowHash(DEDUP_COLUMNS.map((c) => `src.${c}`))} AS tg_hash\n  FROM ${SOURCE}` +
       (prune ? `\n  WHERE ${prune}` : '') +

@@ -72,10 +72,11 @@ const D_SOURCE = (columns: string[]) =>
   `(SELECT unnest(json_transform(r, '${D_STRUCTURE(columns)}')), r AS tg_raw, filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': 'JSON[]'}, ` +
   `format = 'auto', filename = true, ignore_errors = true, maximum_object_size = 16777216)) AS x) AS src`;
 const D_ACCOUNT = `nullif(regexp_extract(src.tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')`;
-const D_EV = (columns: string[]) =>
+/** `ev` of DuckDB: the record text is dropped after hashing unless a late page re-reads it. */
+const D_EV = (columns: string[], page = false) =>
   [
     'WITH ev AS (',
-    `  SELECT src.*, TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), ${D_ACCOUNT}) AS tg_account, CAST(hash(src.tg_raw) AS VARCHAR) AS tg_hash`,
+    `  SELECT ${page ? 'src.*' : 'src.* EXCLUDE (tg_raw)'}, TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), ${D_ACCOUNT}) AS tg_account, CAST(hash(src.tg_raw) AS VARCHAR) AS tg_hash`,
     `  FROM ${D_SOURCE(columns)}`,
     '),',
   ].join('\n');
@@ -218,7 +219,7 @@ describe('full statements', () => {
     // columns again from the record text of the page's rows only.
     expect(d.sql).toBe(
       [
-        D_EV(BASE_COLUMNS),
+        D_EV(BASE_COLUMNS, true),
         `${dd(`${D_VALID} AND (${D_RANGE} AND (${D_NAME} IN ($4)))`)},`,
         'pg AS (',
         '  SELECT * FROM dd',
@@ -332,7 +333,7 @@ describe('sources and partition pruning', () => {
 
   it('has DuckDB read only the bound files, with no partition predicate', () => {
     const d = duck.compile(simple(PLAN));
-    expect(evOf(d.sql)).toBe(D_EV(SIMPLE_COLUMNS));
+    expect(evOf(d.sql)).toBe(D_EV(SIMPLE_COLUMNS, true));
     expect(d.params[0]).toEqual(FILES_PARAM);
     expect(d.sql).not.toContain(FILE);
   });
