@@ -18,6 +18,7 @@ import { GatewayMetrics, metricsAccessFromEnv, type MetricsAccess } from './metr
 import { openOpsRoutes, registerOpsRoutes } from './ops-routes';
 import { PrincipalRateLimiter } from './principal-rate-limiter';
 import { DEV_MODE_AUTHENTICATOR, registerAuthentication, type RequestAuthenticator } from './request-authentication';
+import { registerUiRoutes } from './ui/ui-routes';
 
 /**
  * `extensions: { "explain": true }` on a request (POST body, or the `extensions` JSON parameter
@@ -123,6 +124,7 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
   registerHttpErrorHandler(app, { engine: engine.name, logger, bodyLimitBytes: BODY_LIMIT_BYTES });
   registerAuthentication(app, { authenticator, rateLimiter: new PrincipalRateLimiter(), engine: engine.name, logger, openRoutes: openOpsRoutes(metricsAccess) });
   registerOpsRoutes(app, { engine, catalog, metrics, metricsAccess });
+  registerUiRoutes(app, { catalog });
   /** the cancellation of every GraphQL request in flight, for a shutdown past its grace period */
   const inFlight = new Set<AbortController>();
   let closing = false;

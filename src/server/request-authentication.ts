@@ -4,6 +4,7 @@ import type { Authenticator } from '../auth/authenticator';
 import { ANONYMOUS_PRINCIPAL, type Principal } from '../domain/principal';
 import { sendRefusal } from './http-refusal';
 import type { PrincipalRateLimiter } from './principal-rate-limiter';
+import { isOpenUiRequest } from './ui/ui-page-request';
 
 /** What the HTTP layer needs from authentication (src/auth's Authenticator; tests may fake it). */
 export type RequestAuthenticator = Pick<Authenticator, 'enabled' | 'authenticate'>;
@@ -41,7 +42,8 @@ export function registerAuthentication(
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request, reply) => {
     const route = request.url.split('?')[0];
-    if (open.has(route)) return;
+    // The browser UI's pages and bundles carry no data; what they fetch is authenticated here.
+    if (open.has(route) || isOpenUiRequest(request)) return;
     const outcome = await deps.authenticator.authenticate(request.headers);
     if (!outcome.ok) {
       deps.logger.warn({ requestId: request.id, reason: outcome.reason }, 'request not authenticated');
