@@ -52,12 +52,18 @@ export class CachedEngine implements Engine {
   private readonly results: LRUCache<string, EngineResult>;
   private readonly flights = new Map<string, Flight>();
   private readonly now: () => number;
+  /**
+   * Streams (exports) go past the cache and the singleflight: a stream is read once, at its
+   * reader's pace, and its rows are never kept.
+   */
+  readonly stream?: Engine['stream'];
 
   constructor(
     readonly inner: Engine,
     private readonly opts: CachedEngineOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    if (inner.stream) this.stream = inner.stream.bind(inner);
     this.results = new LRUCache<string, EngineResult>({
       maxSize: opts.maxBytes,
       maxEntrySize: Math.min(opts.maxEntryBytes, opts.maxBytes),

@@ -30,6 +30,14 @@ export interface RunOptions {
   readonly maxBytesScanned?: number;
 }
 
+export interface StreamOptions extends RunOptions {
+  /**
+   * Called once, when the engine knows what the query cost (before the first batch on DuckDB,
+   * once the query has finished on Athena); for logs.
+   */
+  readonly onFacts?: (facts: QueryFacts) => void;
+}
+
 export interface ExplainedQuery {
   readonly engine: string;
   readonly compiled: CompiledSql;
@@ -65,6 +73,13 @@ export interface ReadinessCheck {
 export interface Engine {
   readonly name: string;
   run(query: Query, opts: RunOptions): Promise<EngineResult>;
+  /**
+   * The rows of a query in batches, pulled as the consumer asks (backpressure: an engine holds at
+   * most about one batch ahead). Refusals (scan budget, scope, deadline) surface on the first pull.
+   * Stopping the iteration (`return()`) or aborting `signal` stops the engine's work. Optional:
+   * engines that cannot stream leave it out. Never cached.
+   */
+  stream?(query: Query, opts: StreamOptions): AsyncIterable<readonly Row[]>;
   explain(query: Query): Promise<ExplainedQuery>;
   /** What the lake holds within a principal's account scope. */
   lakeInfo(scope: AccountScope): Promise<LakeInfo>;

@@ -55,3 +55,9 @@ export type EventColumn = keyof typeof EVENT_COLUMNS;
 export const EVENT_SELECT: readonly SelectItem[] = (Object.entries(EVENT_COLUMNS) as Array<[string, FieldName]>).map(([alias, name]) =>
   item(alias, field(name)),
 );
+
+/** The select items of some event columns, in EVENT_COLUMNS order (each once). */
+export function eventSelectOf(columns: Iterable<EventColumn>): readonly SelectItem[] {
+  const wanted = new Set(columns);
+  return EVENT_SELECT.filter((i) => wanted.has(i.alias as EventColumn));
+}

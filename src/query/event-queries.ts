@@ -1,7 +1,7 @@
 import { EVENT_SELECT } from './event-columns';
 import type { EventFilterSpec, TimeRangeSpec } from './event-filter';
 import { filterPredicate, rangePredicate } from './filter-predicate';
-import type { EventSelect, OrderItem, PartitionPlan, Pred } from './ir';
+import type { EventSelect, OrderItem, PartitionPlan, Pred, SelectItem } from './ir';
 import { and, asc, cmp, desc, eq, field, instant, lit, or, select } from './ir-builders';
 
 export type EventOrder = 'NEWEST_FIRST' | 'OLDEST_FIRST';
@@ -56,4 +56,12 @@ export function eventByIdQuery(eventId: string, range: TimeRangeSpec, plan: Part
     orderBy: eventOrder('NEWEST_FIRST'),
     limit: 1,
   });
+}
+
+/**
+ * Every event of a filter in a total order, with no page cut (exports stream it): the same
+ * predicate, scope and de-duplication as eventsQuery, the columns the caller shows.
+ */
+export function eventExportQuery(filter: EventFilterSpec, plan: PartitionPlan, order: EventOrder, columns: readonly SelectItem[] = EVENT_SELECT): EventSelect {
+  return select({ plan, where: filterPredicate(filter), select: columns, orderBy: eventOrder(order), limit: null });
 }

@@ -12,6 +12,8 @@ import { withDocumentId } from './persisted-document-id';
 import { loadPersistedCatalog } from './persisted-manifest';
 import { persistedPlugin } from './persisted-plugin';
 import { registerPersistedRoutes } from './persisted-routes';
+import { registerExportRoute } from './export-route';
+import { ExportService } from '../services/export.service';
 import { registerHttpErrorHandler } from './http-error-handler';
 import { introspectionPlugin } from './introspection-plugin';
 import { GatewayMetrics, metricsAccessFromEnv, type MetricsAccess } from './metrics';
@@ -176,6 +178,7 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
       return answer(request, reply, { ...http, method: 'POST', search: '', body });
     },
   });
+  registerExportRoute(app, { service: new ExportService(engine, gateway.limits, logger), engineName: engine.name, logger });
   const address = await app.listen({ host: config.host, port: config.port });
   const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   return {

@@ -1,5 +1,6 @@
 import type { AccountScope } from '../../domain/principal';
 import type { AthenaClient } from '@aws-sdk/client-athena';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
 import type { TrinoParquetTier, TrinoTableBinding } from '../../sql/trino-compiler';
 import type { LakeInfo, ReadinessCheck } from '../engine';
@@ -13,6 +14,8 @@ export interface AthenaEngineOptions {
   readonly catalog?: string;
   /** omit when the workgroup enforces its own results location */
   readonly outputLocation?: string;
+  /** reads result objects (exports stream them from S3); default: a client in the Athena client's region */
+  readonly resultsS3?: S3Client;
   /** the table layout, from the Glue catalogue (cached and refreshed there; read per query here) */
   readonly binding: () => TrinoTableBinding | Promise<TrinoTableBinding>;
   /** the Parquet copy of compacted delivery days (the compaction manifest, refreshed there); read per query */

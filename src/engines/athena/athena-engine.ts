@@ -1,17 +1,21 @@
 import type { StartQueryExecutionInput } from '@aws-sdk/client-athena';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
 import { TrailgateError } from '../../domain/trailgate-error';
 import type { AccountScope } from '../../domain/principal';
 import type { PartitionPlan, Query } from '../../query/ir';
+import { resultTypes } from '../../query/value-types';
 import type { CompiledSql } from '../../sql/compiled-sql';
 import { TrinoCompiler } from '../../sql/trino-compiler';
-import type { Engine, EngineResult, ExplainedQuery, LakeInfo, ReadinessCheck, RunOptions } from '../engine';
+import type { Engine, EngineResult, ExplainedQuery, LakeInfo, Row, StreamOptions, ReadinessCheck, RunOptions } from '../engine';
 import { realSleep } from './abortable-sleep';
 import { ATHENA_DEFAULTS, type AthenaEngineOptions, checkAthenaOptions } from './athena-engine-options';
 import { describePartitions } from './partition-description';
 import { AthenaQueryRunner, type FinishedQuery, type StartInput } from './query-runner';
 import { costLog, queryFacts } from './query-facts';
+import { readResultObject } from './result-object-reader';
 import { resultReuseConfiguration } from './result-reuse';
+import { createS3Client } from './s3-client';
 import { type Release, Semaphore } from './semaphore';
 
 /** How long close() waits for abandoned runs to stop their queries before destroying the client. */
@@ -19,6 +23,10 @@ const CLOSE_GRACE_MS = 5_000;
 
 const rootPlan = (q: Query): PartitionPlan => (q.kind === 'select' ? q.plan : q.inner.plan);
 const shuttingDown = () => new TrailgateError('ENGINE_UNAVAILABLE', 'The query engine is shutting down.');
+const cancelled = () => new TrailgateError('QUERY_TIMEOUT', 'The request was cancelled.');
+
+/** Rows per batch of a stream read from a result object. */
+const STREAM_BATCH_ROWS = 1000;
 
 /**
  * Amazon Athena behind the engine port: Trino SQL from the shared compiler, run with a deadline,
@@ -33,6 +41,8 @@ export class AthenaEngine implements Engine {
   private readonly timeoutMs: number;
   private readonly reuseMaxAge: number;
   private closed = false;
+  /** the results reader made here when none was given (destroyed on close) */
+  private ownS3: S3Client | null = null;
 
   constructor(private readonly opts: AthenaEngineOptions) {
     checkAthenaOptions(opts);
@@ -87,7 +97,41 @@ export class AthenaEngine implements Engine {
     return result.finally(() => this.runs.delete(ctl));
   }
 
+  /**
+   * Exports: the query runs as any other (a queue slot, the deadline, the scan budget, a stop on
+   * abort), then its rows are read from the result object Athena wrote, as a stream, instead of
+   * 1000-row GetQueryResults pages (result-object-reader.ts). Abort (or close) stops either phase.
+   */
+  async *stream(query: Query, opts: StreamOptions): AsyncGenerator<Row[]> {
+    if (this.closed) throw shuttingDown();
+    const ctl = new AbortController();
+    const onClientAbort = () => ctl.abort(cancelled());
+    if (opts.signal?.aborted) onClientAbort();
+    else opts.signal?.addEventListener('abort', onClientAbort, { once: true });
+    let ended = () => {};
+    this.runs.set(ctl, new Promise<void>((resolve) => (ended = resolve)));
+    try {
+      const { done, queuedMs, log } = await this.complete(query, opts, ctl, false);
+      log.info(costLog(done, queuedMs), 'athena query (stream)');
+      opts.onFacts?.(queryFacts(done));
+      const location = done.execution.ResultConfiguration?.OutputLocation;
+      if (!location) throw new TrailgateError('INTERNAL_SERVER_ERROR', 'The query failed.', { internal: 'the finished query names no OutputLocation' });
+      const s3 = this.opts.resultsS3 ?? (this.ownS3 ??= createS3Client({ region: await this.opts.client.config.region() }));
+      yield* readResultObject({ s3, location, types: resultTypes(query), signal: ctl.signal, batchRows: STREAM_BATCH_ROWS });
+    } finally {
+      opts.signal?.removeEventListener('abort', onClientAbort);
+      this.runs.delete(ctl);
+      ended();
+    }
+  }
+
   private async execute(query: Query, opts: RunOptions, ctl: AbortController): Promise<EngineResult> {
+    const { done, queuedMs, log } = await this.complete(query, opts, ctl, true);
+    return this.result(done, queuedMs, log);
+  }
+
+  /** A query run to its end; with `readRows` false its rows stay in the result object. */
+  private async complete(query: Query, opts: RunOptions, ctl: AbortController, readRows: boolean): Promise<{ done: FinishedQuery; queuedMs: number; log: Logger }> {
     const plan = rootPlan(query);
     this.checkAccounts(plan);
     const log = this.opts.logger.child({ requestId: opts.requestId, engine: this.name });
@@ -104,8 +148,8 @@ export class AthenaEngine implements Engine {
       const queuedMs = this.clock() - startedAt;
       try {
         const input = this.startInput(compiled.sql, plan);
-        const done = await this.runner.run({ input, deadline, timeoutMs, signal: ctl.signal, log, maxBytesScanned: opts.maxBytesScanned });
-        return this.result(done, queuedMs, log);
+        const done = await this.runner.run({ input, deadline, timeoutMs, signal: ctl.signal, log, maxBytesScanned: opts.maxBytesScanned, readRows });
+        return { done, queuedMs, log };
       } finally {
         release();
       }
@@ -215,6 +259,7 @@ export class AthenaEngine implements Engine {
     ]);
     clearTimeout(grace);
     this.opts.client.destroy();
+    this.ownS3?.destroy();
   }
 
   private clock(): number {

@@ -55,6 +55,11 @@ export interface Submission {
    * and redoes it instead). https://docs.aws.amazon.com/athena/latest/ug/ctas-considerations-limitations.html
    */
   readonly resubmit?: boolean;
+  /**
+   * false: the result is not paged through GetQueryResults (rows stay empty); the caller reads the
+   * result object itself (exports stream it from S3).
+   */
+  readonly readRows?: boolean;
 }
 
 export interface FinishedQuery {
@@ -89,7 +94,7 @@ export class AthenaQueryRunner {
         const execution = await this.waitForEnd(id, sub, stop);
         const status = execution.Status;
         if (status?.State === 'SUCCEEDED') {
-          const { rows, pages } = await this.fetchRows(id, sub);
+          const { rows, pages } = sub.readRows === false ? { rows: [], pages: 0 } : await this.fetchRows(id, sub);
           return { id, execution, rows, submissions, pages };
         }
         const action = classifyFailure(status, resubmitted || sub.resubmit === false);

@@ -10,9 +10,10 @@ import type { CompiledSql } from '../../sql/compiled-sql';
 import { DuckDbCompiler, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
-import type { Engine, EngineResult, ExplainedQuery, LakeInfo, ReadinessCheck, Row, RunOptions } from '../engine';
+import type { Engine, EngineResult, ExplainedQuery, LakeInfo, StreamOptions, ReadinessCheck, Row, RunOptions } from '../engine';
 import { DuckDbPool } from './duckdb-pool';
 import { duckParams, plainRow } from './duckdb-values';
+import { streamRows } from './duckdb-stream';
 import { LakeCensus } from './lake-census';
 import { LakeCompactor, type CompactOptions, type CompactProgress, type CompactSummary } from './lake-compactor';
 import { ParquetTier } from './parquet-tier';
@@ -114,13 +115,7 @@ export class DuckDbEngine implements Engine {
     const id = randomUUID();
     const { files, parquet } = await this.filesFor(query);
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
-    const planned = files.reduce((n, f) => n + f.bytes, 0) + parquetBytes;
-    if (opts.maxBytesScanned !== undefined && planned > opts.maxBytesScanned) {
-      // The embedded engine knows what it will read before reading it: refuse up front.
-      throw new TrailgateError('SCAN_LIMIT_EXCEEDED', 'The query would scan more data than this caller may scan per query; narrow the range, accounts or regions.', {
-        details: { bytesToScan: planned, maxBytesScannedPerQuery: opts.maxBytesScanned },
-      });
-    }
+    this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     const started = performance.now();
     const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs, parquet), opts, id);
     const engineMs = Math.round(performance.now() - started);
@@ -128,6 +123,39 @@ export class DuckDbEngine implements Engine {
     const filesRead = read.length + parquet.length;
     this.opts.logger.debug({ requestId: opts.requestId, queryId: id, engineMs, files: filesRead, parquetFiles: parquet.length, bytesScanned }, 'duckdb query');
     return { rows, facts: { id, engineMs, bytesScanned, filesRead, cache: 'miss' } };
+  }
+
+  /** The embedded engine knows what it will read before reading it: over the budget, it refuses up front. */
+  private refuseOverBudget(planned: number, maxBytesScanned: number | undefined): void {
+    if (maxBytesScanned === undefined || planned <= maxBytesScanned) return;
+    throw new TrailgateError('SCAN_LIMIT_EXCEEDED', 'The query would scan more data than this caller may scan per query; narrow the range, accounts or regions.', {
+      details: { bytesToScan: planned, maxBytesScannedPerQuery: maxBytesScanned },
+    });
+  }
+
+  /**
+   * Exports: the rows chunk by chunk over one held connection (duckdb-stream.ts), under the same
+   * file plan, scan budget and unreadable-file handling as run().
+   */
+  async *stream(query: Query, opts: StreamOptions): AsyncGenerator<Row[]> {
+    const id = randomUUID();
+    const { files, parquet } = await this.filesFor(query);
+    const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
+    this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
+    const t0 = performance.now();
+    yield* streamRows({
+      files,
+      compile: (fs) => this.compile(query, fs, parquet),
+      recover: (e, current, attempt, compiled) => this.recover(e, current, attempt, compiled, opts, id),
+      lease: () => this.pool.lease(),
+      timeoutMs: opts.timeoutMs ?? this.opts.queryTimeoutMs,
+      signal: opts.signal,
+      started: (read) => {
+        const facts = { id, engineMs: Math.round(performance.now() - t0), bytesScanned: read.reduce((n, f) => n + f.bytes, 0) + parquetBytes, filesRead: read.length + parquet.length, cache: 'miss' as const };
+        this.opts.logger.debug({ requestId: opts.requestId, queryId: id, ...facts }, 'duckdb stream started');
+        opts.onFacts?.(facts);
+      },
+    });
   }
 
   /**
@@ -146,24 +174,32 @@ export class DuckDbEngine implements Engine {
       try {
         return { rows: await this.runSql(compiled, opts), files: current };
       } catch (e) {
-        if (e instanceof TrailgateError) throw e;
-        const message = (e as Error).message ?? String(e);
-        if (message.includes('"maximum_object_size"') && this.objectLimit < this.opts.maxObjectBytes) {
-          this.objectLimit = Math.min(this.objectLimit * 4, this.opts.maxObjectBytes);
-          this.opts.logger.info({ requestId: opts.requestId, maxObjectBytes: this.objectLimit }, 'a lake file is large: reading with a larger buffer');
-          continue;
-        }
-        const bad = attempt < MAX_QUARANTINE_RETRIES ? current.find((f) => message.includes(f.path)) : undefined;
-        if (!bad) {
-          this.opts.logger.error({ requestId: opts.requestId, queryId: id, err: message, sql: compiled.sql }, 'duckdb query failed');
-          throw new TrailgateError('INTERNAL_SERVER_ERROR', 'The query failed.', { internal: message, cause: e });
-        }
-        const reason = message.split('\n')[0].replace(bad.path, this.lake.relative(bad.path));
-        this.lake.reject(bad.path, reason);
-        this.opts.logger.warn({ requestId: opts.requestId, file: this.lake.relative(bad.path), reason }, 'rejected unreadable lake file');
-        current = current.filter((f) => f !== bad);
+        current = this.recover(e, current, attempt, compiled, opts, id);
       }
     }
+  }
+
+  /**
+   * After a failed read, the files to read again: the same with a larger buffer, or without the
+   * unreadable file the error names (set aside, reported by `lake`). Otherwise it throws.
+   */
+  private recover(e: unknown, current: LakeFile[], attempt: number, compiled: CompiledSql, opts: Partial<RunOptions>, id: string): LakeFile[] {
+    if (e instanceof TrailgateError) throw e;
+    const message = (e as Error).message ?? String(e);
+    if (message.includes('"maximum_object_size"') && this.objectLimit < this.opts.maxObjectBytes) {
+      this.objectLimit = Math.min(this.objectLimit * 4, this.opts.maxObjectBytes);
+      this.opts.logger.info({ requestId: opts.requestId, maxObjectBytes: this.objectLimit }, 'a lake file is large: reading with a larger buffer');
+      return current;
+    }
+    const bad = attempt < MAX_QUARANTINE_RETRIES ? current.find((f) => message.includes(f.path)) : undefined;
+    if (!bad) {
+      this.opts.logger.error({ requestId: opts.requestId, queryId: id, err: message, sql: compiled.sql }, 'duckdb query failed');
+      throw new TrailgateError('INTERNAL_SERVER_ERROR', 'The query failed.', { internal: message, cause: e });
+    }
+    const reason = message.split('\n')[0].replace(bad.path, this.lake.relative(bad.path));
+    this.lake.reject(bad.path, reason);
+    this.opts.logger.warn({ requestId: opts.requestId, file: this.lake.relative(bad.path), reason }, 'rejected unreadable lake file');
+    return current.filter((f) => f !== bad);
   }
 
   private runSql(compiled: CompiledSql, opts: Partial<RunOptions>): Promise<Row[]> {

@@ -14,6 +14,12 @@ export interface DuckDbPoolOptions {
   readonly allowedDirectories: readonly string[];
 }
 
+export interface DuckDbLease {
+  readonly connection: DuckDBConnection;
+  /** returns the connection to the pool (once; later calls do nothing) */
+  release(): Promise<void>;
+}
+
 /** One embedded DuckDB instance and a bounded pool of its connections. */
 export class DuckDbPool {
   private constructor(
@@ -52,6 +58,20 @@ export class DuckDbPool {
     } finally {
       await this.pool.release(c);
     }
+  }
+
+  /** A connection held until `release()` (a stream keeps one while its reader reads). */
+  async lease(): Promise<DuckDbLease> {
+    const connection = await this.pool.acquire();
+    let released = false;
+    return {
+      connection,
+      release: async () => {
+        if (released) return;
+        released = true;
+        await this.pool.release(connection);
+      },
+    };
   }
 
   get pending(): number {
