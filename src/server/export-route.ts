@@ -38,6 +38,15 @@ function publicError(e: unknown, request: FastifyRequest, logger: Logger): { cod
   return { code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_MESSAGE, requestId: String(request.id) };
 }
 
+/** A masked failure before the first row, shaped like every other answer (error-formatter.ts). */
+function sendInternal(request: FastifyRequest, reply: FastifyReply, engine: string, message: string): FastifyReply {
+  const requestId = String(request.id);
+  return reply
+    .code(500)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send({ errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }], extensions: { trailgate: { requestId, engine, queries: [] } } });
+}
+
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 const fileName = (range: TimeRangeSpec, ext: string) => `trailgate-events-${stamp(range.from)}-${stamp(range.to)}.${ext}`;
 
@@ -60,14 +69,9 @@ const fileName = (range: TimeRangeSpec, ext: string) => `trailgate-events-${stam
  */
 export function registerExportRoute(app: FastifyInstance, { service, engineName, logger }: ExportRouteOptions): void {
   app.get<{ Querystring: QueryParams }>('/export', { exposeHeadRoute: false }, async (request, reply) => {
-    const refuse = (e: unknown, reply: FastifyReply) => {
+    const refuse = (e: unknown) => {
       const failure = publicError(e, request, logger);
-      if (failure.code === 'INTERNAL_SERVER_ERROR') {
-        return reply
-          .code(500)
-          .header('content-type', 'application/json; charset=utf-8')
-          .send({ errors: [{ message: failure.message, extensions: { code: failure.code, requestId: failure.requestId } }], extensions: { trailgate: { requestId: String(request.id), engine: engineName, queries: [] } } });
-      }
+      if (failure.code === 'INTERNAL_SERVER_ERROR') return sendInternal(request, reply, engineName, failure.message);
       const status = STATUS[failure.code];
       return sendRefusal(request, reply, { status, code: failure.code, message: failure.message, engine: engineName, ...(status === 503 ? { headers: { 'retry-after': '5' } } : {}) });
     };
@@ -90,29 +94,20 @@ export function registerExportRoute(app: FastifyInstance, { service, engineName,
       rows = service.open(request.principal, req, { requestId: String(request.id), signal: abort.signal })[Symbol.asyncIterator]();
       first = await rows.next();
     } catch (e) {
-      return refuse(e, reply);
+      return refuse(e);
     }
     const source = rows;
 
-    const batches: AsyncIterable<unknown[][]> = {
-      [Symbol.asyncIterator]: () => {
-        let pending: IteratorResult<unknown[][]> | null = first;
-        return {
-          next: () => {
-            const r = pending;
-            pending = null;
-            return r ? Promise.resolve(r) : source.next();
-          },
-          return: async (value?: unknown) => {
-            await source.return?.(value);
-            return { done: true, value: undefined };
-          },
-        };
-      },
-    };
+    async function* batches(): AsyncGenerator<unknown[][]> {
+      try {
+        for (let r = first; !r.done; r = await source.next()) yield r.value;
+      } finally {
+        await source.return?.(undefined);
+      }
+    }
     async function* body(): AsyncGenerator<string> {
       try {
-        yield* encodeExport(format, req.columns, batches);
+        yield* encodeExport(format, req.columns, batches());
       } catch (e) {
         const failure = publicError(e, request, logger);
         if (format === 'ndjson') {
@@ -128,6 +123,8 @@ export function registerExportRoute(app: FastifyInstance, { service, engineName,
       .header('content-type', EXPORT_CONTENT_TYPES[format])
       .header('content-disposition', `attachment; filename="${fileName(req.filter.range, format === 'csv' ? 'csv' : 'ndjson')}"`)
       .header('cache-control', 'no-store')
+      // a CSV cut by a failure carries no error text: this is the id the log line has
+      .header('x-request-id', String(request.id))
       .header('x-content-type-options', 'nosniff')
       .send(Readable.from(body(), { objectMode: false, highWaterMark: 1 }));
   });

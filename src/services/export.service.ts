@@ -19,7 +19,7 @@ export interface ExportRequest {
 export interface ExportServiceOptions {
   /** exports running at once at most; another is ENGINE_UNAVAILABLE (each holds an engine connection or slot while its client reads) */
   readonly maxConcurrent: number;
-  /** the longest an export may take, its client's reading included (QUERY_TIMEOUT after it) */
+  /** the longest an export may take, the engine's scan and sort and its client's reading included (QUERY_TIMEOUT after it) */
   readonly deadlineMs: number;
 }
 
@@ -61,7 +61,10 @@ export class ExportService {
     if (!stream) throw new TrailgateError('ENGINE_UNAVAILABLE', 'This engine cannot stream exports.');
     const query = eventExportQuery(req.filter, plan, req.order, eventSelectOf(columnsNeeded(req.columns)));
     const budget = principal.maxBytesScannedPerQuery ?? undefined;
-    return this.batches((signal, onFacts) => stream(query, { requestId: ctx.requestId, signal, maxBytesScanned: budget, onFacts }), req.columns, principal, ctx);
+    // The engine's own deadline (meant for interactive pages) would cut a long export's scan and
+    // sort; the export's deadline bounds it instead, with the scan budget.
+    const timeoutMs = this.opts.deadlineMs;
+    return this.batches((signal, onFacts) => stream(query, { requestId: ctx.requestId, signal, timeoutMs, maxBytesScanned: budget, onFacts }), req.columns, principal, ctx);
   }
 
   private async *batches(

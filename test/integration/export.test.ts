@@ -79,7 +79,8 @@ interface Answer {
 }
 
 async function startOver(lake: string, principals: Record<string, ReturnType<typeof principal>>): Promise<{ server: HttpServer; spy: SpyEngine; base: string }> {
-  const config = loadConfig({ lake, port: 0, host: '127.0.0.1' }, { TRAILGATE_DUCKDB_THREADS: '1', TRAILGATE_MAX_RANGE_DAYS: '36500' });
+  // One connection: every statement after an interrupted export runs on the connection it left.
+  const config = loadConfig({ lake, port: 0, host: '127.0.0.1' }, { TRAILGATE_DUCKDB_THREADS: '1', TRAILGATE_DUCKDB_CONNECTIONS: '1', TRAILGATE_MAX_RANGE_DAYS: '36500' });
   const spy = new SpyEngine(await openEngine(config, lake, silentLogger()));
   const server = await startHttpServer(config, spy, silentLogger(), { manifest: null, authenticator: headerAuthenticator(principals) });
   return { server, spy, base: server.url.replace(/\/graphql$/, '') };
@@ -311,6 +312,7 @@ describe('GET /export over the real sets', () => {
     spy.failAfter = 1;
     const res = await fetch(`${base}/export?${query({ format: 'csv', ...ALL, columns: 'eventTime,eventId' })}`);
     expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     await expect(res.text()).rejects.toThrow();
     await eventually(() => spy.ended === 1);
   });
