@@ -5,6 +5,7 @@ import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { assertBindAllowed, type Config } from '../config/config';
+import type { Principal } from '../domain/principal';
 import type { Engine } from '../engines/engine';
 import type { PersistedCatalog } from '../persisted/persisted-catalog';
 import { createGateway, type Gateway } from './gateway';
@@ -15,6 +16,7 @@ import { registerPersistedRoutes } from './persisted-routes';
 import { registerExportRoute } from './export-route';
 import { ExportService } from '../services/export.service';
 import { registerHttpErrorHandler } from './http-error-handler';
+import { sendRefusal } from './http-refusal';
 import { introspectionPlugin } from './introspection-plugin';
 import { GatewayMetrics, metricsAccessFromEnv, type MetricsAccess } from './metrics';
 import { openOpsRoutes, registerOpsRoutes } from './ops-routes';
@@ -37,6 +39,9 @@ function wantsExplain(body: unknown, query: unknown): boolean {
     return false;
   }
 }
+
+/** Explain is for full principals that may also introspect the schema. */
+const mayExplain = (principal: Principal): boolean => principal.mode === 'full' && principal.introspection;
 
 /** The HTTP request as Apollo reads it (what @as-integrations/fastify's handler builds). */
 function toGraphQLRequest(request: FastifyRequest): HTTPGraphQLRequest {
@@ -138,6 +143,10 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
 
   /** Runs one GraphQL-over-HTTP request through Apollo with this request's context, and replies. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, httpGraphQLRequest: HTTPGraphQLRequest) => {
+    // Explain shows SQL and the files or partitions read: for operators and data teams, not partners.
+    if (wantsExplain(request.body, request.query) && !mayExplain(request.principal)) {
+      return sendRefusal(request, reply, { status: 403, code: 'FORBIDDEN', message: 'Explain is not enabled for this caller.', engine: engine.name });
+    }
     const response = await gateway.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => {

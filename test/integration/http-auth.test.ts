@@ -161,6 +161,22 @@ describe('the gateway behind API keys and JWTs', () => {
     expect((await post(server.url, { query: '{ __typename }' }, bearer(token))).json.data).toEqual({ __typename: 'Query' });
   });
 
+  it('explains only for full principals that may introspect: partners and the analyst get FORBIDDEN, nothing runs', async () => {
+    const body = { query: STATS, variables: { f: { range: RANGE } }, extensions: { explain: true } };
+    const ok = await post(server.url, body, bearer(secops.key));
+    expect(ok.status).toBe(200);
+    expect(ok.json.extensions.trailgate.explain.length).toBeGreaterThan(0);
+    const token = await signRs256(jwtKeys, { iss: 'https://idp.test/', aud: 'trailgate', sub: 'ana', team: 'analysts' });
+    for (const headers of [bearer(token), bearer(partner.key)]) {
+      let r!: Answer;
+      const calls = await engineCalls(async () => {
+        r = await post(server.url, body, headers);
+      });
+      expect({ status: r.status, code: r.json.errors?.[0]?.extensions?.code, explain: r.json.extensions?.trailgate?.explain, calls }).toEqual({ status: 403, code: 'FORBIDDEN', explain: undefined, calls: 0 });
+      expect(JSON.stringify(r.json)).not.toMatch(/SELECT|read_json|\/work\//);
+    }
+  });
+
   it('limits each principal to its rate: 429 RATE_LIMITED with Retry-After, others unaffected', async () => {
     const answers: Answer[] = [];
     for (let i = 0; i < 5; i++) answers.push(await post(server.url, { query: '{ __typename }' }, bearer(limited.key)));
