@@ -6,11 +6,15 @@ import { ConfigError, loadConfig, type ConfigFlags } from '../config/config';
 import { generateSampleLake } from '../lake/sample-generator';
 import { createGlueClient } from '../engines/glue/glue-client';
 import { glueCommand } from '../engines/glue/glue-command';
+import { baselinesList, baselinesRun, type BaselinesOptions, type BaselinesRunOptions } from './baselines.command';
+import { processIo } from './cli-io';
 import { compact, type CompactFlags } from './compact.command';
+import { doctor, type DoctorOptions } from './doctor.command';
 import { explainFile, type ExplainOptions } from './explain.command';
 import { keysNew, type KeysNewOptions } from './keys.command';
 import { progressBar } from './progress';
-import { runQueryFile } from './query.command';
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './output-format';
+import { runQueryFile, type QueryOptions } from './query.command';
 import { serve } from './serve.command';
 
 const intArg = (v: string) => {
@@ -26,6 +30,13 @@ const serverOptions = (cmd: Command) =>
     .option('--host <host>', 'bind address; env HOST (default 127.0.0.1)')
     .option('--max-range-days <n>', 'widest query range in days; env TRAILGATE_MAX_RANGE_DAYS (default 90)')
     .option('--engine <name>', 'query engine; env TRAILGATE_ENGINE (default duckdb)');
+
+const formatArg = (v: string): OutputFormat => {
+  if (!isOutputFormat(v)) throw new InvalidArgumentError(`one of ${OUTPUT_FORMATS.join(', ')}`);
+  return v;
+};
+const FORMAT_HELP = `${OUTPUT_FORMATS.join('|')} (default: table on a terminal, json otherwise)`;
+const collect = (v: string, prev: string[]) => [...prev, v];
 
 /** Offline explain for Athena needs no Athena settings: defaults stand in for them. */
 function explainEnv(opts: ConfigFlags): NodeJS.ProcessEnv {
@@ -63,11 +74,47 @@ async function main(argv: string[]): Promise<number> {
   serverOptions(
     program
       .command('query')
-      .description('run a GraphQL operation in-process and print the JSON result')
+      .description('run a GraphQL operation in-process and print the result (a table of its first list, or json, csv, ndjson)')
       .argument('<file>', 'a .graphql file')
-      .option('--vars <json>', 'variables as a JSON object'),
-  ).action(async (file: string, opts: ConfigFlags & { vars?: string }) => {
-    process.exitCode = await runQueryFile(loadConfig(opts), file, opts.vars);
+      .option('--vars <json>', 'variables as a JSON object')
+      .option('--format <format>', FORMAT_HELP, formatArg),
+  ).action(async (file: string, opts: ConfigFlags & QueryOptions) => {
+    process.exitCode = await runQueryFile(loadConfig(opts), file, opts, processIo());
+  });
+
+  const baselines = program.command('baselines').description('the catalogue of persisted operations (schema/persisted), as GET /baselines serves it');
+  baselines
+    .command('list')
+    .description('list the persisted operations and their variables')
+    .option('--manifest <file>', 'persisted-query manifest (default: schema/persisted/manifest.json)')
+    .option('--format <format>', FORMAT_HELP, formatArg)
+    .action(async (opts: BaselinesOptions) => {
+      process.exitCode = await baselinesList(opts, processIo());
+    });
+  serverOptions(
+    baselines
+      .command('run')
+      .description('run one persisted operation in-process over [--from, --to)')
+      .argument('<name>', 'operation name (trailgate baselines list)')
+      .requiredOption('--from <time>', 'start of the range, RFC 3339 or YYYY-MM-DD (midnight UTC)')
+      .requiredOption('--to <time>', 'end of the range (excluded), RFC 3339 or YYYY-MM-DD')
+      .option('--accounts <ids>', 'comma-separated account ids')
+      .option('--param <name=value>', 'another variable of the operation (repeatable; lists comma-separated)', collect, [])
+      .option('--manifest <file>', 'persisted-query manifest (default: schema/persisted/manifest.json)')
+      .option('--format <format>', FORMAT_HELP, formatArg),
+  ).action(async (name: string, opts: ConfigFlags & BaselinesRunOptions) => {
+    process.exitCode = await baselinesRun(loadConfig(opts), name, opts, processIo());
+  });
+
+  serverOptions(
+    program
+      .command('doctor')
+      .description('check the configuration, the auth config, the lake (or Athena, Glue and S3) and print a fix for each problem; exit 1 on problems')
+      .option('--config <file>', 'auth config to check; env TRAILGATE_CONFIG; default ./trailgate.config.{json,yaml,yml} if present')
+      .option('--query', 'athena: also run SELECT 1 (not read-only: proves StartQueryExecution and the results write; billed at the 10 MB minimum)')
+      .option('--json', 'print {"checks": [...]}'),
+  ).action(async (opts: ConfigFlags & DoctorOptions) => {
+    process.exitCode = await doctor(opts, opts, { env: process.env, cwd: process.cwd(), io: processIo() });
   });
 
   serverOptions(
