@@ -45,6 +45,8 @@ export async function openAthenaEngine(config: Config, logger: Logger): Promise<
   }
   const engine = new AthenaEngine({
     client: createAthenaClient({ region: a.region, maxAttempts: a.sdkMaxAttempts }),
+    // exports read result objects from S3 with the same region and retry settings
+    resultsS3: createS3Client({ region: a.region, maxAttempts: a.sdkMaxAttempts }),
     workgroup: a.workgroup,
     database: a.database,
     catalog: a.catalog,
