@@ -86,6 +86,13 @@ export interface ConfigFlags {
 
 export class ConfigError extends Error {}
 
+/** A cursor HMAC key: at least 32 characters when set (a short one could be guessed), random per process when not. */
+function cursorSecret(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return randomBytes(32).toString('hex');
+  if (raw.length < 32) throw new ConfigError('TRAILGATE_CURSOR_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)');
+  return raw;
+}
+
 function onOff(name: string, raw: string | undefined, def: boolean): boolean {
   if (raw === undefined || raw === '') return def;
   const v = raw.toLowerCase();
@@ -120,7 +127,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     inventoryTtlMs: int('TRAILGATE_INVENTORY_TTL_MS', env.TRAILGATE_INVENTORY_TTL_MS, 30_000, 0, 86_400_000),
     logLevel: env.TRAILGATE_LOG_LEVEL ?? env.LOG_LEVEL ?? 'info',
     // Cursors are signed; without a configured secret they are valid for this process only.
-    cursorSecret: env.TRAILGATE_CURSOR_SECRET ?? randomBytes(32).toString('hex'),
+    cursorSecret: cursorSecret(env.TRAILGATE_CURSOR_SECRET),
     duckdb: Object.freeze({
       threads: int('TRAILGATE_DUCKDB_THREADS', env.TRAILGATE_DUCKDB_THREADS, availableParallelism(), 1, 256),
       memoryLimit,

@@ -45,7 +45,7 @@ import type { AccountScope } from '../../src/domain/principal';
  */
 
 const ROOT = path.join(__dirname, '..', '..');
-const ENV = { TRAILGATE_CURSOR_SECRET: 'dialect-contract' }; // one secret: a DuckDB cursor decodes on the Athena gateways
+const ENV = { TRAILGATE_CURSOR_SECRET: 'dialect-contract-'.padEnd(40, 'x') }; // one secret: a DuckDB cursor decodes on the Athena gateways
 const LAYOUTS = {
   organization: 'glue-tables/cloudtrail-organization.table.json',
   'single-account': 'glue-tables/cloudtrail-single-account.table.json',

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     [{ maxRangeDays: '0' }, {}, /max-range-days/],
     [{ engine: 'bigquery' }, {}, /engine must be one of duckdb, athena/],
     [{}, { TRAILGATE_DUCKDB_MEMORY_LIMIT: 'lots' }, /MEMORY_LIMIT/],
+    [{}, { TRAILGATE_CURSOR_SECRET: 'short' }, /TRAILGATE_CURSOR_SECRET must be at least 32/],
     [{ engine: 'athena' }, { ATHENA_WORKGROUP: 'wg' }, /ATHENA_DATABASE, ATHENA_TABLE/],
     [{ engine: 'athena' }, { ATHENA_WORKGROUP: 'wg', ATHENA_DATABASE: 'db', ATHENA_TABLE: 't', ATHENA_OUTPUT_LOCATION: 'http://x' }, /s3:\/\//],
   ])('refuses %j %j with a message naming the setting', (flags, env, message) => {
