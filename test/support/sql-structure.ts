@@ -413,6 +413,7 @@ class Parser {
       case 'op':
         if (tok.text === '*') {
           this.i++;
+          this.skipExclude();
           return { k: 'star', qualifier: null };
         }
         return this.fail('an expression');
@@ -508,6 +509,22 @@ class Parser {
     return this.path();
   }
 
+  /**
+   * DuckDB's `* EXCLUDE (col, ...)`: which columns a star carries on is a dialect's storage
+   * detail (the record text), not part of the statement's structure, so it is skipped.
+   */
+  private skipExclude(): void {
+    if (!this.isWord('EXCLUDE')) return;
+    this.i++;
+    this.punct('(');
+    this.ident();
+    while (this.isPunct(',')) {
+      this.i++;
+      this.ident();
+    }
+    this.punct(')');
+  }
+
   /** A column path, a qualified star, or a call. */
   private path(): Node {
     const path = [this.ident()];
@@ -515,6 +532,7 @@ class Parser {
       this.i++;
       if (this.isOp('*')) {
         this.i++;
+        this.skipExclude();
         return { k: 'star', qualifier: path.join('.') };
       }
       path.push(this.ident());
