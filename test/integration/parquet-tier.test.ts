@@ -15,6 +15,9 @@ import { REAL_DATA_DIR, filterEvents, loadReferenceLake } from '../support/refer
  * real sets and on a generated organization lake; plus the job's idempotence, late deliveries
  * and recovery from an interrupted run.
  */
+// compaction and two full passes over a lake, on a shared 2-core machine
+jest.setTimeout(300_000);
+
 const ALL = { from: '2000-01-01T00:00:00Z', to: '2090-01-01T00:00:00Z' };
 const NO_CACHE = { TRAILGATE_CACHE: 'off' };
 
