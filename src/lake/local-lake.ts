@@ -8,7 +8,7 @@ import { listPartitionFiles, scanLakePartitions, type LakeFile, type LakePartiti
  */
 export class LocalLake {
   private inventory: { at: number; partitions: Promise<LakePartition[]> } | null = null;
-  private readonly fileLists = new Map<string, { mtimeMs: number; files: LakeFile[] }>();
+  private readonly fileListCache = new Map<string, { mtimeMs: number; files: LakeFile[]; checkedAt: number }>();
   private readonly rejected = new Map<string, string>();
 
   constructor(
@@ -33,13 +33,34 @@ export class LocalLake {
     return lists.flat().filter((f) => !this.rejected.has(f.path));
   }
 
+  /**
+   * The files of each partition folder, as listed (rejected files included), one list per folder.
+   * A folder's list is the same array until the folder changes: callers may memoise on it.
+   */
+  async fileLists(partitions: readonly LakePartition[]): Promise<LakeFile[][]> {
+    return Promise.all(partitions.map((p) => this.filesOf(p.dir)));
+  }
+
+  /**
+   * A folder's files, re-listed when its mtime changes. The mtime itself is looked at again only
+   * after `ttlMs` (like the partition inventory): a query over a month of folders does not stat
+   * each of them every time, and a new delivery shows within ttlMs.
+   */
   private async filesOf(dir: string): Promise<LakeFile[]> {
+    const t = this.now();
+    const hit = this.fileListCache.get(dir);
+    if (hit && t - hit.checkedAt <= this.ttlMs) return hit.files;
     const st = await fs.stat(dir).catch(() => null);
-    if (!st) return [];
-    const hit = this.fileLists.get(dir);
-    if (hit && hit.mtimeMs === st.mtimeMs) return hit.files;
+    if (!st) {
+      this.fileListCache.delete(dir);
+      return [];
+    }
+    if (hit && hit.mtimeMs === st.mtimeMs) {
+      this.fileListCache.set(dir, { ...hit, checkedAt: t });
+      return hit.files;
+    }
     const files = await listPartitionFiles(dir);
-    this.fileLists.set(dir, { mtimeMs: st.mtimeMs, files });
+    this.fileListCache.set(dir, { mtimeMs: st.mtimeMs, files, checkedAt: t });
     return files;
   }
 

@@ -135,11 +135,15 @@ describe('the Parquet tier over a copy of the real sets', () => {
     // no delivery directory of that day is left unrecorded
     const recorded = new Set(Object.values((await readManifest(lake))!.days[day].partitions).flatMap((p) => p.outputs.map((o) => path.dirname(o))));
     expect(new Set(deliveryDirsOf(root, day))).toEqual(recorded);
+    // fresh gateways: folder listings are reused for up to TRAILGATE_INVENTORY_TTL_MS, and the late
+    // delivery above changed the lake after `raw` listed it
     const reopened = await openHarness(lake, NO_CACHE);
+    const rawNow = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
     try {
-      expect(await answers(reopened, OPERATIONS.slice(0, 1))).toEqual(await answers(raw, OPERATIONS.slice(0, 1)));
+      expect(await answers(reopened, OPERATIONS.slice(0, 1))).toEqual(await answers(rawNow, OPERATIONS.slice(0, 1)));
     } finally {
       await reopened.close();
+      await rawNow.close();
     }
   });
 });

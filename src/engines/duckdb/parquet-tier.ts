@@ -17,8 +17,18 @@ export interface RoutedFiles {
  * exactly the raw files it holds now (names and sizes), the raw files otherwise (recent days,
  * late deliveries, a lake never compacted, a manifest written by another DuckDB version).
  */
+interface GroupFiles {
+  /** the folder lists the group was computed from (LocalLake keeps them while folders are unchanged) */
+  readonly lists: readonly LakeFile[][];
+  readonly rejected: number;
+  readonly files: LakeFile[];
+  readonly fingerprint: string;
+}
+
 export class ParquetTier {
   private cached: { mtimeMs: number; manifest: ParquetManifest | null } | null = null;
+  /** per account/region/day: its readable files and their fingerprint, memoised on the folder lists */
+  private readonly groups = new Map<string, GroupFiles>();
 
   constructor(
     private readonly lake: LocalLake,
@@ -38,16 +48,32 @@ export class ParquetTier {
     const raw: LakeFile[] = [];
     const parquet: LakeFile[] = [];
     const root = parquetRoot(this.lake.root);
-    for (const parts of groups.values()) {
-      const files = await this.lake.files(parts);
+    for (const [key, parts] of groups) {
+      const { files, fingerprint } = await this.groupFiles(key, parts);
       const done = manifest.days[parts[0].day]?.partitions[partitionKey(parts[0])];
-      if (done && done.fingerprint === rawFingerprint(files)) {
+      if (done && done.fingerprint === fingerprint) {
         // bytes are apportioned evenly: budgets and cost facts need the total, not each file's
         const each = done.outputs.length ? done.outputBytes / done.outputs.length : 0;
         parquet.push(...done.outputs.map((f) => ({ path: path.join(root, f), bytes: each })));
       } else raw.push(...files);
     }
     return { raw, parquet };
+  }
+
+  /**
+   * A partition's readable files and fingerprint. Recomputed only when one of its folders was
+   * re-listed or a file was set aside: a query over a month of folders would otherwise hash tens
+   * of thousands of names on every request (cached answers included).
+   */
+  private async groupFiles(key: string, parts: readonly LakePartition[]): Promise<GroupFiles> {
+    const lists = await this.lake.fileLists(parts);
+    const rejected = this.lake.rejectedFiles();
+    const hit = this.groups.get(key);
+    if (hit && hit.rejected === rejected.size && hit.lists.length === lists.length && hit.lists.every((l, i) => l === lists[i])) return hit;
+    const files = lists.flat().filter((f) => !rejected.has(f.path));
+    const group = { lists, rejected: rejected.size, files, fingerprint: rawFingerprint(files) };
+    this.groups.set(key, group);
+    return group;
   }
 
   /** The manifest, re-read when its file changes. */
