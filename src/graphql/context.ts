@@ -23,4 +23,6 @@ export interface GraphQLContext {
   readonly services: Services;
   /** who the request runs as: its scope and budgets reach every query through the runner */
   readonly principal: Principal;
+  /** set by the persisted plugin when the request is a catalogue operation (its name) */
+  readonly catalogue: { operation: string | null };
 }

@@ -20,6 +20,7 @@ import { ResourceService } from '../services/resource.service';
 import { StatsService } from '../services/stats.service';
 import { formatError } from './error-formatter';
 import { nulInputPlugin } from './nul-input-plugin';
+import { responseCachePlugins } from './response-cache';
 import { graphqlLimits } from './limits/graphql-limits';
 import { trailgatePlugin } from './trailgate-plugin';
 
@@ -91,12 +92,12 @@ export async function createGateway(
     parseOptions: operationLimits.parseOptions,
     validationRules: operationLimits.validationRules,
     // the limits last: a refusal of the caller (persisted-only, introspection) answers first
-    plugins: [trailgatePlugin(logger, engine.name), nulInputPlugin(), ...extraPlugins, ...operationLimits.plugins],
+    plugins: [trailgatePlugin(logger, engine.name), nulInputPlugin(), ...extraPlugins, ...operationLimits.plugins, ...responseCachePlugins(config.cache)],
   });
   await apollo.start();
   const context = ({ requestId = randomUUID(), signal, explain = false, principal = ANONYMOUS_PRINCIPAL }: ContextOptions = {}): GraphQLContext => {
     const runner = new QueryRunner(engine, principal, requestId, signal, explain);
-    return { requestId, principal, runner, loaders: createRequestLoaders(runner, limits), services };
+    return { requestId, principal, runner, loaders: createRequestLoaders(runner, limits), services, catalogue: { operation: null } };
   };
   return {
     apollo,

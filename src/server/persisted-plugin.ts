@@ -87,6 +87,8 @@ export function persistedPlugin(catalog: PersistedCatalog): ApolloServerPlugin<G
   return {
     async requestDidStart({ request, contextValue }) {
       const refusal = resolvePersistedRequest(catalog, request, contextValue.principal);
+      // A catalogue operation may be answered from the response cache (response-cache.ts).
+      if (!refusal && typeof request.query === 'string') contextValue.catalogue.operation = catalog.byBody(request.query)?.name ?? null;
       return {
         async didResolveOperation() {
           if (refusal) throw refusal;

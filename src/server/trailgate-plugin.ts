@@ -24,7 +24,7 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
             logger.error({ requestId: contextValue.requestId, principal: contextValue.principal?.id, err: original, internal: isTrailgateError(original) ? original.internal : undefined, path: e.path }, 'request failed');
           }
         },
-        async willSendResponse({ contextValue, response, operationName }) {
+        async willSendResponse({ contextValue, response, operationName, metrics }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const facts = contextValue.runner?.facts ?? [];
@@ -39,6 +39,7 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
               engineMs: facts.reduce((n, f) => n + f.engineMs, 0),
               bytesScanned: facts.reduce((n, f) => n + f.bytesScanned, 0),
               cacheHits: facts.filter((f) => f.cache === 'hit').length,
+              ...(metrics.responseCacheHit ? { responseCache: 'hit' } : {}),
               ...(contextValue.runner?.explain ? { explain: true } : {}),
             },
             'graphql request',
@@ -52,6 +53,8 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
               requestId: contextValue.requestId,
               engine: engineName,
               queries: contextValue.runner?.facts ?? [],
+              // a catalogue operation answered whole from the response cache: nothing ran
+              ...(metrics.responseCacheHit ? { responseCache: 'hit' } : {}),
               ...(contextValue.runner?.explain ? { explain: contextValue.runner.explained.map(mapExplained) } : {}),
             },
           };

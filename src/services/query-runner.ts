@@ -1,6 +1,7 @@
 import type { Engine, ExplainedQuery, QueryFacts, Row } from '../engines/engine';
 import type { Principal } from '../domain/principal';
 import type { Query } from '../query/ir';
+import { rangeOpen } from '../engines/range-openness';
 
 /**
  * Runs IR queries for one request and keeps their cost facts for `extensions.trailgate`.
@@ -10,6 +11,8 @@ import type { Query } from '../query/ir';
 export class QueryRunner {
   readonly facts: QueryFacts[] = [];
   readonly explained: ExplainedQuery[] = [];
+  /** whether any query read delivery days that may still change (answers over them are provisional) */
+  readOpenRange = false;
 
   constructor(
     readonly engine: Engine,
@@ -21,6 +24,7 @@ export class QueryRunner {
   ) {}
 
   async rows(query: Query): Promise<readonly Row[]> {
+    if (rangeOpen(query.kind === 'select' ? query.plan : query.inner.plan, new Date())) this.readOpenRange = true;
     if (this.explain) {
       this.explained.push(await this.engine.explain(query));
       return [];
