@@ -20,8 +20,11 @@ export const PARQUET_TYPED_COLUMNS: ReadonlySet<string> = new Set([
   'insightdetails',
 ]);
 
+/** The account folder a file was delivered to (the account of records without recipientAccountId). */
+const FOLDER_ACCOUNT = (file: string): string => `nullif(regexp_extract(${file}, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')`;
+
 /** Bumped whenever what compileCompaction writes changes: a tier in another format is not read. */
-export const PARQUET_FORMAT = 3;
+export const PARQUET_FORMAT = 4;
 
 export interface DuckDbSourceBinding {
   /** The raw files the engine resolved for the plan's partitions (those not served from Parquet). */
@@ -100,11 +103,12 @@ export class DuckDbCompiler extends SqlCompiler {
     return `(${this.rawBranch(shape, false)}) AS src`;
   }
 
-  private rawBranch(shape: string, withHash: boolean): string {
-    return (
-      `SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, ${withHash ? 'hash(r) AS tg_rawhash, ' : ''}filename AS tg_file ` +
-      `FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x`
-    );
+  private rawBranch(shape: string, tiered: boolean): string {
+    const rows =
+      `SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, ${tiered ? 'hash(r) AS tg_rawhash, ' : ''}filename AS tg_file ` +
+      `FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x`;
+    // Next to the Parquet tier, raw rows compute what the tier stores (see compileCompaction).
+    return tiered ? `SELECT *, ${this.parseTime('"eventTime"')} AS tg_ts, ${FOLDER_ACCOUNT('tg_file')} AS tg_folder_account FROM (${rows}) AS rw` : rows;
   }
 
   /**
@@ -115,7 +119,11 @@ export class DuckDbCompiler extends SqlCompiler {
     const used = CLOUDTRAIL_COLUMNS.filter((c) => columns.has(c.name));
     const typed = used.filter((c) => PARQUET_TYPED_COLUMNS.has(c.name)).map((c) => `"${c.key}"`);
     const rest = new Set(used.filter((c) => !PARQUET_TYPED_COLUMNS.has(c.name)).map((c) => c.name));
-    const parts = [...typed, ...(rest.size ? [`unnest(json_transform(tg_raw, ${encodeString(recordStructure(rest))}))`] : []), 'tg_raw', 'tg_rawhash', 'tg_file'];
+    const parts = [
+      ...typed,
+      ...(rest.size ? [`unnest(json_transform(tg_raw, ${encodeString(recordStructure(rest))}))`] : []),
+      'tg_raw', 'tg_rawhash', 'tg_file', 'tg_ts', 'tg_folder_account',
+    ];
     return `SELECT ${parts.join(', ')} FROM read_parquet(${this.bind({ type: 'VARCHAR[]', value: [...files] })})`;
   }
 
@@ -138,7 +146,7 @@ export class DuckDbCompiler extends SqlCompiler {
     const shape = encodeString(recordStructure(PARQUET_TYPED_COLUMNS));
     const folder = `regexp_extract(tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/([a-z0-9-]+)/([0-9]{4})/([0-9]{2})/([0-9]{2})/', ['account', 'region', 'y', 'm', 'd'])`;
     const sql =
-      `COPY (\n  SELECT * EXCLUDE (tg_folder, tg_time), tg_folder.account AS account, tg_folder.region AS region,\n` +
+      `COPY (\n  SELECT * EXCLUDE (tg_folder, tg_time), tg_time AS tg_ts, tg_folder.account AS tg_folder_account, tg_folder.account AS account, tg_folder.region AS region,\n` +
       `    strftime(tg_time AT TIME ZONE 'UTC', '%Y-%m-%d') AS date, concat_ws('-', tg_folder.y, tg_folder.m, tg_folder.d) AS delivery\n` +
       `  FROM (\n    SELECT *, ${this.parseTime('"eventTime"')} AS tg_time, ${folder} AS tg_folder FROM (\n` +
       `      SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, hash(r) AS tg_rawhash, filename AS tg_file\n` +
@@ -178,7 +186,14 @@ export class DuckDbCompiler extends SqlCompiler {
   }
 
   protected partitionAccount(): string {
-    return `nullif(regexp_extract(src.tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')`;
+    return this.tiered ? 'src.tg_folder_account' : FOLDER_ACCOUNT('src.tg_file');
+  }
+
+  /** Both tiers carry the parsed time (the Parquet tier stores it: no per-row parsing). */
+  protected override eventTime(): string {
+    if (!this.tiered) return super.eventTime();
+    this.col('eventtime');
+    return 'src.tg_ts';
   }
 
   protected value(v: LiteralValue | Date): string {

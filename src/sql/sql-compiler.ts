@@ -86,6 +86,11 @@ export abstract class SqlCompiler {
     return 'src.*';
   }
 
+  /** A row's eventTime as a timestamp (NULL when it does not parse); a source may hold it parsed. */
+  protected eventTime(): string {
+    return this.parseTime(`src.${this.col('eventtime')}`);
+  }
+
   /** Runs before rendering (a dialect may bind its source's parameters first). */
   protected prologue(): void {}
 
@@ -151,7 +156,7 @@ export abstract class SqlCompiler {
   private ctes(q: EventSelect): string {
     const prune = this.partitionPredicate(q.plan);
     const ev =
-      `ev AS (\n  SELECT ${this.sourceColumns(this.isPage(q) && this.latePageColumns())}, ${this.parseTime(`src.${this.col('eventtime')}`)} AS tg_time, ` +
+      `ev AS (\n  SELECT ${this.sourceColumns(this.isPage(q) && this.latePageColumns())}, ${this.eventTime()} AS tg_time, ` +
       `coalesce(nullif(src.${this.col('recipientaccountid')}, ''), ${this.partitionAccount()}) AS tg_account, ` +
       `${this.rowHash(DEDUP_COLUMNS.map((c) => `src.${c}`))} AS tg_hash\n  FROM ${SOURCE}` +
       (prune ? `\n  WHERE ${prune}` : '') +
