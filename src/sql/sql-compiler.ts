@@ -163,10 +163,20 @@ export abstract class SqlCompiler {
       '\n)';
     const valid = this.pred(VALID_RECORD);
     const scope = this.scopePredicate(q.plan);
-    const dd =
-      `dd AS (\n  SELECT * FROM (\n    SELECT ev.*, row_number() OVER (PARTITION BY ev.${this.col('eventid')}, ev.tg_hash) AS tg_rn\n` +
-      `    FROM ev\n    WHERE ${valid}${scope ? ` AND ${scope}` : ''}${q.where.kind === 'true' ? '' : ` AND ${this.pred(q.where)}`}\n  ) AS d WHERE tg_rn = 1\n)`;
-    return `WITH ${ev},\n${dd}`;
+    const where = `${valid}${scope ? ` AND ${scope}` : ''}${q.where.kind === 'true' ? '' : ` AND ${this.pred(q.where)}`}`;
+    return `WITH ${ev},\n${this.dedup(this.col('eventid'), where)}`;
+  }
+
+  /**
+   * The `dd` CTE: the rows of `ev` that pass `where`, one per (eventid, content hash). Duplicates
+   * are byte-identical records, so which copy is kept does not matter. Default: a row_number
+   * window without ORDER BY, filtered to the first row.
+   */
+  protected dedup(eventId: string, where: string): string {
+    return (
+      `dd AS (\n  SELECT * FROM (\n    SELECT ev.*, row_number() OVER (PARTITION BY ev.${eventId}, ev.tg_hash) AS tg_rn\n` +
+      `    FROM ev\n    WHERE ${where}\n  ) AS d WHERE tg_rn = 1\n)`
+    );
   }
 
   /**

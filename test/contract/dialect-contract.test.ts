@@ -867,6 +867,22 @@ describe('the structural comparison', () => {
     expect(diff(FILTERS, { trinoSql })).toEqual(expect.arrayContaining(['atom only in duckdb: dd>d WHERE: (strpos(lower(useragent), "aws-cli") > 0)']));
   });
 
+  it("reads DuckDB's DISTINCT ON de-duplication as the row_number window, and reports a changed or lost key", () => {
+    const p = pair(FILTERS);
+    expect(p.duck.compiled.sql).toContain('SELECT DISTINCT ON (eventid, tg_hash) * FROM ev\n');
+    expect(p.trino.compiled.sql).toContain('row_number() OVER (PARTITION BY ev.eventid, ev.tg_hash) AS tg_rn');
+    expect(sqlStructure(p.duck.compiled).selects.find((x) => x.at === 'dd>d')?.windows).toEqual(['row_number() OVER(PARTITION BY ev.eventid, ev.tg_hash)']);
+    const lost = edit(p.duck.compiled.sql, 'DISTINCT ON (eventid, tg_hash)', 'DISTINCT ON (eventid)');
+    expect(diff(FILTERS, { duckSql: lost })).toEqual([expect.stringMatching(/^dd>d items\[1\]: duckdb .*PARTITION BY ev\.eventid\)/), expect.stringMatching(/^dd>d windows\[0\]: duckdb /)]);
+    const other = edit(p.duck.compiled.sql, 'DISTINCT ON (eventid, tg_hash)', 'DISTINCT ON (eventid, tg_account)');
+    expect(diff(FILTERS, { duckSql: other })).toEqual(expect.arrayContaining([expect.stringMatching(/^dd>d windows\[0\]: duckdb .*ev\.tg_account/)]));
+    const trinoLost = edit(p.trino.compiled.sql, 'PARTITION BY ev.eventid, ev.tg_hash', 'PARTITION BY ev.eventid');
+    expect(diff(FILTERS, { trinoSql: trinoLost })).toEqual(expect.arrayContaining([expect.stringMatching(/^dd>d windows\[0\]: /)]));
+    // Only the dd shape is read this way: a DISTINCT ON anywhere else is refused, never mapped away.
+    const elsewhere = edit(p.duck.compiled.sql, 'SELECT DISTINCT ON (eventid, tg_hash) * FROM ev\n', 'SELECT DISTINCT ON (eventid, tg_hash) ev.* FROM ev\n');
+    expect(() => diff(FILTERS, { duckSql: elsewhere })).toThrow(/unsupported DISTINCT ON in dd/);
+  });
+
   it('reports a LIMIT and an ORDER BY direction changed in the Trino text', () => {
     const trinoSql = edit(edit(pair(FILTERS).trino.compiled.sql, /LIMIT 21$/, 'LIMIT 20'), 'ORDER BY tg_time DESC', 'ORDER BY tg_time ASC');
     expect(diff(FILTERS, { trinoSql })).toEqual([

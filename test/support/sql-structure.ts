@@ -134,6 +134,8 @@ export type FromNode =
 
 export interface SelectNode {
   readonly ctes: ReadonlyArray<{ readonly name: string; readonly q: SelectNode }>;
+  /** `SELECT DISTINCT ON (keys) ...` (DuckDB's de-duplication), else null */
+  readonly distinctOn: readonly Node[] | null;
   readonly items: ReadonlyArray<{ readonly expr: Node; readonly alias: string | null }>;
   readonly from: FromNode | null;
   readonly where: Node | null;
@@ -227,6 +229,13 @@ class Parser {
       } while (this.comma());
     }
     this.word('SELECT');
+    let distinctOn: Node[] | null = null;
+    if (this.isWord('DISTINCT') && this.isWord('ON', 1)) {
+      this.i += 2;
+      this.punct('(');
+      distinctOn = this.exprList();
+      this.punct(')');
+    }
     const items: Array<{ expr: Node; alias: string | null }> = [];
     do {
       const expr = this.expr();
@@ -266,7 +275,7 @@ class Parser {
       if (n.kind !== 'num') this.fail('a LIMIT number');
       limit = Number(n.value);
     }
-    return { ctes, items, from, where, groupBy, having, orderBy, limit };
+    return { ctes, distinctOn, items, from, where, groupBy, having, orderBy, limit };
   }
 
   private fromItem(): FromNode {
@@ -971,8 +980,74 @@ function foldLatePage(q: SelectNode): SelectNode {
   return { ...q, ctes: q.ctes.filter((c) => c.name !== name), from: { k: 'table', path: ['dd'], alias: null }, limit: page.limit };
 }
 
+/**
+ * DuckDB's de-duplication
+ *
+ *   dd AS (SELECT DISTINCT ON (k1, k2) * FROM ev WHERE w)
+ *
+ * keeps one (arbitrary) row per key, as does the window form the other dialect writes:
+ *
+ *   dd AS (SELECT * FROM (SELECT ev.*, row_number() OVER (PARTITION BY ev.k1, ev.k2) AS tg_rn FROM ev WHERE w) AS d WHERE tg_rn = 1)
+ *
+ * It is rewritten into that form (keys qualified with `ev`, in their order) so the keys, the filter
+ * and everything else are compared as usual. Only exactly this shape is rewritten: a plain `*`
+ * of the unaliased `ev`, no grouping, order or limit, keys that are plain columns. Any other
+ * DISTINCT ON is refused (the reader does not know it), so it can never pass unnoticed.
+ */
+function foldDistinctOn(q: SelectNode, at: string): SelectNode {
+  const ctes = q.ctes.map((c) => ({ name: c.name, q: foldDistinctOn(c.q, c.name) }));
+  const from = q.from?.k === 'subquery' ? { ...q.from, q: foldDistinctOn(q.from.q, `${at}>${q.from.alias ?? '?'}`) } : q.from;
+  const out: SelectNode = { ...q, ctes, from };
+  if (!q.distinctOn) return out;
+  const keys = q.distinctOn;
+  const foldable =
+    at === 'dd' &&
+    q.ctes.length === 0 &&
+    q.items.length === 1 &&
+    q.items[0].expr.k === 'star' &&
+    q.items[0].expr.qualifier === null &&
+    q.items[0].alias === null &&
+    q.from?.k === 'table' &&
+    q.from.path.join('.') === 'ev' &&
+    q.from.alias === null &&
+    q.groupBy.length === 0 &&
+    !q.having &&
+    q.orderBy.length === 0 &&
+    q.limit === null &&
+    keys.length > 0 &&
+    keys.every((k) => k.k === 'col' && k.path.length === 1);
+  if (!foldable) throw new Error(`unsupported DISTINCT ON in ${at}`);
+  const window: Node = {
+    k: 'fn',
+    name: 'row_number',
+    args: [],
+    distinct: false,
+    filter: null,
+    over: { partitionBy: keys.map((k) => ({ k: 'col', path: ['ev', ...(k as { path: readonly string[] }).path] })), orderBy: [] },
+  };
+  const inner: SelectNode = {
+    ...out,
+    distinctOn: null,
+    items: [
+      { expr: { k: 'star', qualifier: 'ev' }, alias: null },
+      { expr: window, alias: 'tg_rn' },
+    ],
+  };
+  return {
+    ctes: [],
+    distinctOn: null,
+    items: [{ expr: { k: 'star', qualifier: null }, alias: null }],
+    from: { k: 'subquery', q: inner, alias: 'd' },
+    where: { k: 'cmp', op: '=', l: { k: 'col', path: ['tg_rn'] }, r: { k: 'lit', v: 1 } },
+    groupBy: [],
+    having: null,
+    orderBy: [],
+    limit: null,
+  };
+}
+
 export function sqlStructure(compiled: CompiledSql): SqlStructure {
-  const tree = foldLatePage(parseStatement(compiled.sql));
+  const tree = foldDistinctOn(foldLatePage(parseStatement(compiled.sql)), 'main');
   const norm = (n: Node) => normalise(n, compiled.dialect, compiled.params);
   const selects: SelectStructure[] = [];
   const atoms: string[] = [];

@@ -92,6 +92,9 @@ const dd = (where: string) =>
     ')',
   ].join('\n');
 
+/** DuckDB's dd: DISTINCT ON instead of the row_number window (same rows kept). */
+const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_hash) * FROM ev', `  WHERE ${where}`, ')'].join('\n');
+
 const T_INSIGHT = (key: string) =>
   `coalesce(json_extract_scalar(insightdetails, '$.${key}'), nullif(json_format(json_extract(insightdetails, '$.${key}')), 'null'))`;
 const T_SOURCE = `coalesce(eventsource, ${T_INSIGHT('eventSource')})`;
@@ -181,7 +184,7 @@ const D_EVENT_COLUMNS = eventColumns({
 
 const both = (q: Query) => ({ trino: trino.compile(q), duck: duck.compile(q) });
 const ddWhere = (sql: string) => {
-  const m = /\n {4}WHERE (.*)\n {2}\) AS d WHERE tg_rn = 1/.exec(sql);
+  const m = /\n {4}WHERE (.*)\n {2}\) AS d WHERE tg_rn = 1/.exec(sql) ?? /\n {2}SELECT DISTINCT ON \(eventid, tg_hash\) \* FROM ev\n {2}WHERE (.*)\n\)/.exec(sql);
   if (!m) throw new Error(`no dd WHERE in:\n${sql}`);
   return m[1];
 };
@@ -220,7 +223,7 @@ describe('full statements', () => {
     expect(d.sql).toBe(
       [
         D_EV(BASE_COLUMNS, true),
-        `${dd(`${D_VALID} AND (${D_RANGE} AND (${D_NAME} IN ($4)))`)},`,
+        `${dDd(`${D_VALID} AND (${D_RANGE} AND (${D_NAME} IN ($4)))`)},`,
         'pg AS (',
         '  SELECT * FROM dd',
         `  ORDER BY tg_time DESC, ${EVENT_ID} DESC, tg_hash DESC`,
@@ -256,7 +259,7 @@ describe('full statements', () => {
     expect(d.sql).toBe(
       [
         D_EV([...BASE_COLUMNS, 'errorcode', 'errormessage']),
-        dd(`${D_VALID} AND (${D_RANGE})`),
+        dDd(`${D_VALID} AND (${D_RANGE})`),
         `SELECT ${D_SOURCE_FIELD} AS k0, date_trunc('hour', tg_time) AS bucket, ${aggs}`,
         'FROM dd',
         `GROUP BY ${D_SOURCE_FIELD}, date_trunc('hour', tg_time)`,
@@ -284,7 +287,7 @@ describe('full statements', () => {
     expect(t.sql).toBe(
       [T_EV, `${dd(`${T_VALID} AND (${T_RANGE} AND (${IDENTITY_KEY} IN ('${ALICE}')))`)},`, ...tail(T_NAME)].join('\n'),
     );
-    expect(d.sql).toBe([D_EV([...BASE_COLUMNS, 'useridentity']), `${dd(`${D_VALID} AND (${D_RANGE} AND (${IDENTITY_KEY} IN ($4)))`)},`, ...tail(D_NAME)].join('\n'));
+    expect(d.sql).toBe([D_EV([...BASE_COLUMNS, 'useridentity']), `${dDd(`${D_VALID} AND (${D_RANGE} AND (${IDENTITY_KEY} IN ($4)))`)},`, ...tail(D_NAME)].join('\n'));
     expect(d.params).toEqual([FILES_PARAM, ...RANGE_PARAMS, v(ALICE)]);
   });
 });
@@ -363,11 +366,11 @@ describe('range and de-duplication', () => {
 
   it('keeps one row per (eventid, content hash) after filtering, in both dialects', () => {
     const { trino: t, duck: d } = both(eventsQuery({ range: RANGE }, PLAN, PAGE));
-    for (const sql of [t.sql, d.sql]) {
-      expect(sql).toContain('    SELECT ev.*, row_number() OVER (PARTITION BY ev.eventid, ev.tg_hash) AS tg_rn\n    FROM ev\n    WHERE ');
-    }
+    expect(t.sql).toContain('    SELECT ev.*, row_number() OVER (PARTITION BY ev.eventid, ev.tg_hash) AS tg_rn\n    FROM ev\n    WHERE ');
     expect(t.sql).toContain('  ) AS d WHERE tg_rn = 1\n)\nSELECT ');
-    expect(d.sql).toContain('  ) AS d WHERE tg_rn = 1\n),\npg AS (\n  SELECT * FROM dd\n');
+    expect(d.sql).toContain('dd AS (\n  SELECT DISTINCT ON (eventid, tg_hash) * FROM ev\n  WHERE ');
+    expect(d.sql).not.toContain('tg_rn');
+    expect(d.sql).toMatch(/\n {2}WHERE [^\n]*\n\),\npg AS \(\n {2}SELECT \* FROM dd\n/);
   });
 });
 

@@ -75,6 +75,8 @@ const dd = (where: string) =>
     '  ) AS d WHERE tg_rn = 1',
     ')',
   ].join('\n');
+/** DuckDB's dd: DISTINCT ON instead of the row_number window (same rows kept). */
+const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_hash) * FROM ev', `  WHERE ${where}`, ')'].join('\n');
 
 const T_INSIGHT = (key: string) =>
   `coalesce(json_extract_scalar(insightdetails, '$.${key}'), nullif(json_format(json_extract(insightdetails, '$.${key}')), 'null'))`;
@@ -113,7 +115,7 @@ describe('unnesting resources[]', () => {
     expect(d.sql).toBe(
       [
         D_EV([...BASE_COLUMNS, 'resources']),
-        dd(`${D_VALID} AND (${D_RANGE})`),
+        dDd(`${D_VALID} AND (${D_RANGE})`),
         `SELECT ${RESOURCE_SUMMARY}`,
         'FROM (SELECT dd.*, unnest(list_transform(resources, lambda x: x.arn)) AS tg_res_arn, unnest(list_transform(resources, lambda x: x.arnprefix)) AS tg_res_arn_prefix, ' +
           'unnest(list_transform(resources, lambda x: x.accountid)) AS tg_res_account_id, unnest(list_transform(resources, lambda x: x.type)) AS tg_res_type FROM dd) AS ux',
