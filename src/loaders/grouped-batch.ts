@@ -8,15 +8,20 @@ export async function groupedBatch<K, V>(
   run: (group: readonly K[]) => Promise<ReadonlyMap<K, V>>,
   missing: V,
 ): Promise<V[]> {
-  const groups = new Map<string, K[]>();
-  for (const k of keys) {
-    const g = groupOf(k);
-    const list = groups.get(g);
-    if (list) list.push(k);
-    else groups.set(g, [k]);
-  }
-  const results = await Promise.all([...groups.values()].map(run));
+  const results = await Promise.all([...groupBy(keys, groupOf).values()].map(run));
   const merged = new Map<K, V>();
   for (const r of results) for (const [k, v] of r) merged.set(k, v);
   return keys.map((k) => (merged.has(k) ? (merged.get(k) as V) : missing));
+}
+
+/** Items grouped by a key, each group in input order (one pass, no copying per item). */
+export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = out.get(key);
+    if (list) list.push(item);
+    else out.set(key, [item]);
+  }
+  return out;
 }

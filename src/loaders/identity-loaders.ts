@@ -11,7 +11,7 @@ import type { EventNode } from '../services/event.service';
 import type { QueryLimits } from '../services/limits';
 import { planFor } from '../services/plan-for';
 import type { QueryRunner } from '../services/query-runner';
-import { groupedBatch } from './grouped-batch';
+import { groupBy, groupedBatch } from './grouped-batch';
 
 /** Largest key list one batched engine query carries. */
 const MAX_BATCH = 200;
@@ -61,12 +61,8 @@ export function createIdentityLoaders(runner: QueryRunner, limits: QueryLimits) 
           const { field, first, filter } = group[0];
           const arns = [...new Set(group.map((k) => k.arn))];
           const rows = await runner.rows(identityTopValuesQuery(arns, field, first, filter, planFor(filter, limits, runner.principal)));
-          const byArn = new Map<string, CountedValueView[]>();
-          for (const r of rows) {
-            const arn = str(r.identity_key) ?? '';
-            byArn.set(arn, [...(byArn.get(arn) ?? []), mapCountedValue(r)]);
-          }
-          return new Map(group.map((k) => [k, byArn.get(k.arn) ?? []]));
+          const byArn = groupBy(rows, (r) => str(r.identity_key) ?? '');
+          return new Map(group.map((k) => [k, (byArn.get(k.arn) ?? []).map(mapCountedValue)]));
         },
         [],
       ),
@@ -82,11 +78,10 @@ export function createIdentityLoaders(runner: QueryRunner, limits: QueryLimits) 
           const { first, filter } = group[0];
           const arns = [...new Set(group.map((k) => k.arn))];
           const rows = await runner.rows(identityEventsQuery(arns, first, filter, planFor(filter, limits, runner.principal)));
-          const byArn = new Map<string, EventNode[]>();
-          for (const r of rows) {
-            const node = { ...mapEvent(r), range: filter.range };
-            byArn.set(node.identityKey, [...(byArn.get(node.identityKey) ?? []), node]);
-          }
+          const byArn = groupBy(
+            rows.map((r): EventNode => ({ ...mapEvent(r), range: filter.range })),
+            (node) => node.identityKey,
+          );
           return new Map(group.map((k) => [k, byArn.get(k.arn) ?? []]));
         },
         [],

@@ -11,7 +11,7 @@ import type { EventNode } from '../services/event.service';
 import type { QueryLimits } from '../services/limits';
 import { planFor } from '../services/plan-for';
 import type { QueryRunner } from '../services/query-runner';
-import { groupedBatch } from './grouped-batch';
+import { groupBy, groupedBatch } from './grouped-batch';
 
 /** Largest resource list one batched engine query carries. */
 const MAX_BATCH = 200;
@@ -27,18 +27,6 @@ export interface ResourceNestedKey {
 }
 
 const keyOf = (k: unknown) => stringify(k) ?? '';
-
-/** Rows grouped by their resource_arn, in row order. */
-function byResource<T>(rows: readonly T[], arnOf: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const arn = arnOf(r);
-    const list = out.get(arn);
-    if (list) list.push(r);
-    else out.set(arn, [r]);
-  }
-  return out;
-}
 
 /** Per-request loaders for resource() and the nested Resource fields: one engine query per field per tick. */
 export function createResourceLoaders(runner: QueryRunner, limits: QueryLimits) {
@@ -67,7 +55,7 @@ export function createResourceLoaders(runner: QueryRunner, limits: QueryLimits) 
           const { first, filter } = group[0];
           const arns = [...new Set(group.map((k) => k.arn))];
           const rows = await runner.rows(resourceTopPrincipalsQuery(arns, first, filter, planFor(filter, limits, runner.principal)));
-          const byArn = byResource(rows, (r) => str(r.resource_arn) ?? '');
+          const byArn = groupBy(rows, (r) => str(r.resource_arn) ?? '');
           return new Map(group.map((k) => [k, (byArn.get(k.arn) ?? []).map(mapCountedValue)]));
         },
         [],
@@ -84,7 +72,7 @@ export function createResourceLoaders(runner: QueryRunner, limits: QueryLimits) 
           const { first, filter } = group[0];
           const arns = [...new Set(group.map((k) => k.arn))];
           const rows = await runner.rows(resourceEventsQuery(arns, first, filter, planFor(filter, limits, runner.principal)));
-          const byArn = byResource(rows, (r) => str(r.resource_arn) ?? '');
+          const byArn = groupBy(rows, (r) => str(r.resource_arn) ?? '');
           return new Map(group.map((k) => [k, (byArn.get(k.arn) ?? []).map((r) => ({ ...mapEvent(r), range: filter.range }))]));
         },
         [],
