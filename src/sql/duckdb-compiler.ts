@@ -24,7 +24,7 @@ export const PARQUET_TYPED_COLUMNS: ReadonlySet<string> = new Set([
 const FOLDER_ACCOUNT = (file: string): string => `nullif(regexp_extract(${file}, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')`;
 
 /** Bumped whenever what compileCompaction writes changes: a tier in another format is not read. */
-export const PARQUET_FORMAT = 4;
+export const PARQUET_FORMAT = 5;
 
 export interface DuckDbSourceBinding {
   /** The raw files the engine resolved for the plan's partitions (those not served from Parquet). */
@@ -71,9 +71,19 @@ export class DuckDbCompiler extends SqlCompiler {
     return true;
   }
 
-  /** DISTINCT ON keeps one row per key without a window (faster in DuckDB; duplicates are identical). */
+  /**
+   * DISTINCT ON keeps one row per key without a window (faster in DuckDB; duplicates are
+   * identical). A statement that reads only the Parquet tier needs none: compaction keeps each
+   * record once across the whole tier (see compileCompaction and LakeCompactor).
+   */
   protected override dedup(eventId: string, where: string): string {
+    if (this.tierOnly) return `dd AS (\n  SELECT * FROM ev\n  WHERE ${where}\n)`;
     return `dd AS (\n  SELECT DISTINCT ON (${eventId}, tg_hash) * FROM ev\n  WHERE ${where}\n)`;
+  }
+
+  /** Whether every planned partition is served from the Parquet tier (no raw file is read). */
+  private get tierOnly(): boolean {
+    return this.binding.files.length === 0 && (this.binding.parquetFiles ?? []).length > 0;
   }
 
   /** The record text is hashed in `ev` and re-read only by late pages (rematerialize). */
@@ -144,6 +154,10 @@ export class DuckDbCompiler extends SqlCompiler {
    * record stay one), the file it came from, partitioned by account and region folder, EVENT day
    * and delivery day (both of the latter from the file's folder and the record: one statement may
    * hold several days).
+   *
+   * De-duplicated on (eventID, record hash): of the copies of a record the statement reads, the one
+   * of the earliest delivery day is kept (LakeCompactor removes the copies earlier days already
+   * hold, see compileTierAntiJoin).
    */
   compileCompaction(outDir: string): CompiledSql {
     if (this.binding.files.length === 0) throw new Error('compaction needs files');
@@ -157,7 +171,24 @@ export class DuckDbCompiler extends SqlCompiler {
       `      SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, hash(r) AS tg_rawhash, filename AS tg_file\n` +
       `      FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x\n    ) AS t\n  ) AS u\n` +
       `  WHERE tg_time IS NOT NULL\n` +
+      `  QUALIFY row_number() OVER (PARTITION BY "eventID", tg_rawhash ORDER BY tg_folder.y, tg_folder.m, tg_folder.d, tg_file) = 1\n` +
       `) TO ${encodeString(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (account, region, date, delivery))`;
+    return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
+  }
+
+  /**
+   * One compacted output rewritten without the records that `earlier` Parquet files (of earlier
+   * delivery days, the same event day) already hold: across the tier each record is kept once,
+   * in the earliest delivery day compacted with it. Reads the files as written (no partition
+   * columns from their paths) so the rewritten file has the same columns.
+   */
+  compileTierAntiJoin(target: readonly string[], earlier: readonly string[], outFile: string): CompiledSql {
+    const files = (list: readonly string[]) => `read_parquet(${this.bind({ type: 'VARCHAR[]', value: [...list] })}, hive_partitioning = false)`;
+    const sql =
+      `COPY (\n  SELECT t.* FROM ${files(target)} AS t\n` +
+      `  ANTI JOIN (SELECT "eventID", tg_rawhash FROM ${files(earlier)}) AS e\n` +
+      `  ON e."eventID" IS NOT DISTINCT FROM t."eventID" AND e.tg_rawhash = t.tg_rawhash\n` +
+      `) TO ${encodeString(outFile)} (FORMAT parquet, COMPRESSION zstd)`;
     return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
   }
 

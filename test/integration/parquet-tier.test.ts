@@ -129,8 +129,11 @@ describe('the Parquet tier over a copy of the real sets', () => {
     mkdirSync(path.join(root, '.tmp-interrupted', 'account=1'), { recursive: true });
     const manifest = (await readManifest(lake))!;
     const day = Object.keys(manifest.days).sort()[1];
+    const before = manifest.days[day].compactedAt;
     const forced = await compact(lake, { from: day, to: day.slice(0, 10) < '2090' ? nextDay(day) : undefined, force: true });
-    expect(forced.compacted).toBe(1);
+    // the day, and any later day sharing an event day with it (see parquet-dedup.test.ts)
+    expect(forced.compacted).toBeGreaterThanOrEqual(1);
+    expect((await readManifest(lake))!.days[day].compactedAt > before).toBe(true);
     expect(existsSync(path.join(root, '.tmp-interrupted'))).toBe(false);
     // no delivery directory of that day is left unrecorded
     const recorded = new Set(Object.values((await readManifest(lake))!.days[day].partitions).flatMap((p) => p.outputs.map((o) => path.dirname(o))));

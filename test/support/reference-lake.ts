@@ -228,11 +228,11 @@ function deriveEvent(raw: Json, ff: FolderFile, root: string): RefEvent {
 
 const cache = new Map<string, ReferenceLake>();
 
-/** Reads every record of a lake directory (cached per directory within a test file). */
-export function loadReferenceLake(dir: string): ReferenceLake {
+/** Reads every record of a lake directory (cached per directory within a test file, unless `fresh`: the lake changed). */
+export function loadReferenceLake(dir: string, opts: { fresh?: boolean } = {}): ReferenceLake {
   const root = path.resolve(dir);
   const hit = cache.get(root);
-  if (hit) return hit;
+  if (hit && !opts.fresh) return hit;
   const files = walkLake(root);
   const records: RefEvent[] = [];
   for (const ff of files) {

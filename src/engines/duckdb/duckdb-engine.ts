@@ -93,6 +93,8 @@ export class DuckDbEngine implements Engine {
       writer: this.writer,
       execute: (files, make) => this.execute(files, make, {}),
       statement: (files, outDir) => new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCompaction(outDir),
+      antiJoin: (target, earlier, outFile) => new DuckDbCompiler({ files: [], maxObjectBytes: this.objectLimit }).compileTierAntiJoin(target, earlier, outFile),
+      write: async (compiled) => Number((await this.runSql(compiled, {}))[0]?.Count ?? 0),
     }).run(opts, progress);
   }
 

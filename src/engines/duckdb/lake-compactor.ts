@@ -12,6 +12,7 @@ import {
   rawFingerprint,
   readManifest,
   writeManifest,
+  type CompactedDay,
   type CompactedPartition,
   type ParquetManifest,
 } from '../../lake/parquet-manifest';
@@ -52,6 +53,10 @@ export interface LakeCompactorDeps {
   readonly execute: (files: LakeFile[], make: (files: LakeFile[]) => CompiledSql) => Promise<unknown>;
   /** the compaction statement of whole delivery days' files into a directory */
   readonly statement: (files: readonly LakeFile[], outDir: string) => CompiledSql;
+  /** the statement rewriting Parquet files without the records `earlier` files hold (DuckDbCompiler.compileTierAntiJoin) */
+  readonly antiJoin: (target: readonly string[], earlier: readonly string[], outFile: string) => CompiledSql;
+  /** runs a statement that reads no raw file; resolves to the rows it wrote */
+  readonly write: (compiled: CompiledSql) => Promise<number>;
 }
 
 const DELIVERY_DIR = /^delivery=(\d{4}-\d{2}-\d{2})$/;
@@ -65,6 +70,14 @@ const DELIVERY_DIR = /^delivery=(\d{4}-\d{2}-\d{2})$/;
  * written to a temporary directory, dropped from the manifest, swapped in by renames, and only then
  * recorded; until it is recorded its partitions are read raw, and a re-run removes what an
  * interrupted one left.
+ *
+ * De-duplicated across the whole tier: a record (eventID and content) is kept once, in the
+ * EARLIEST compacted delivery day that holds it (re-deliveries land on later days). A batch keeps
+ * the earliest copy among its own days, then each output is rewritten without what earlier days
+ * not in the batch already hold, for the same event day. So a day's output depends on the raw
+ * files of the earlier compacted days that share its event days: when a day is compacted (again),
+ * the later compacted days sharing an event day with it are compacted again too, read raw
+ * meanwhile. Statements that read only the tier can then skip de-duplication.
  */
 export class LakeCompactor {
   constructor(private readonly deps: LakeCompactorDeps) {}
@@ -76,25 +89,52 @@ export class LakeCompactor {
     const current = await readManifest(this.deps.lake.root);
     let manifest: ParquetManifest = current && current.writer === this.deps.writer ? current : emptyManifest(this.deps.writer);
     const work = await this.days(opts);
-    const pending = work.filter((w) => opts.force || !unchanged(manifest, w));
-    const totals = { compacted: 0, skipped: work.length - pending.length, rawFiles: 0, rawBytes: 0, parquetFiles: 0, parquetBytes: 0 };
+    const changed = work.filter((w) => opts.force || !unchanged(manifest, w)).map((w) => w.day);
+    const byDay = new Map(work.map((w) => [w.day, w]));
+    // Later compacted days that may share an event day with a changed one are redone after it,
+    // and read raw until then (dropped from the manifest now).
+    const queue = new Set([...changed, ...laterOverlapping(manifest, changed)]);
+    const followers = [...queue].filter((d) => !changed.includes(d));
+    if (followers.length > 0) {
+      manifest = withoutDays(manifest, followers);
+      await writeManifest(this.deps.lake.root, manifest);
+    }
+    const done = new Set<string>();
+    const totals = { compacted: 0, rawFiles: 0, rawBytes: 0, parquetFiles: 0, parquetBytes: 0 };
     const existing = await deliveryDirs(root);
-    progress(0, pending.length, pending[0]?.day ?? '');
-    for (const batch of batches(pending)) {
+    let total = queue.size;
+    progress(0, total, [...queue].sort()[0] ?? '');
+    while (queue.size > 0) {
+      const batch = nextBatch(await Promise.all([...queue].sort().map(async (d) => byDay.get(d) ?? (await this.days({ from: d, to: dayAfter(d) }))[0] ?? { day: d, files: new Map() })));
+      for (const w of batch) queue.delete(w.day);
       const tmp = path.join(root, `.tmp-${randomUUID()}`);
       try {
         const files = batch.flatMap((w) => [...w.files.values()].flat());
         if (files.length > 0) await this.deps.execute(files, (fs) => this.deps.statement(fs, tmp));
         const written = await deliveryDirs(tmp);
-        for (const w of batch) {
-          // From here until the day is recorded again, its partitions are served from the raw files.
-          const { [w.day]: _dropped, ...rest } = manifest.days;
-          manifest = { ...manifest, days: rest };
+        await this.withoutEarlierCopies(root, manifest, new Set(batch.map((w) => w.day)), written);
+        const again = await deliveryDirs(tmp);
+        // Compacted days after a batch day that share an event day with it (before or now) are
+        // redone; so are the batch's own days after such a day (a skew the first guess missed).
+        const redo = laterSharing(manifest, batch, again, queue);
+        const requeue = redo.length > 0 ? batch.filter((w) => w.day > redo[0]).map((w) => w.day) : [];
+        if (redo.length + requeue.length > 0) {
+          this.deps.logger.info({ days: [...redo, ...requeue] }, 'compacting later days again: they share event days with a day just compacted');
+          manifest = withoutDays(manifest, [...redo, ...requeue]);
           await writeManifest(this.deps.lake.root, manifest);
-          const partitions = await this.swapIn(root, tmp, w, existing.get(w.day) ?? [], written.get(w.day) ?? []);
+          for (const d of [...redo, ...requeue]) queue.add(d);
+          total += redo.length + requeue.length;
+        }
+        for (const w of batch.filter((b) => !requeue.includes(b.day))) {
+          // From here until the day is recorded again, its partitions are served from the raw files.
+          manifest = withoutDays(manifest, [w.day]);
+          await writeManifest(this.deps.lake.root, manifest);
+          const partitions = await this.swapIn(root, tmp, w, existing.get(w.day) ?? [], again.get(w.day) ?? []);
+          existing.set(w.day, (again.get(w.day) ?? []).map((dir) => path.join(root, path.relative(tmp, dir))));
           manifest = { ...manifest, days: { ...manifest.days, [w.day]: { compactedAt: new Date().toISOString(), partitions } } };
           await writeManifest(this.deps.lake.root, manifest);
           totals.compacted++;
+          done.add(w.day);
           for (const p of Object.values(partitions)) {
             totals.rawFiles += p.rawFiles;
             totals.rawBytes += p.rawBytes;
@@ -106,9 +146,36 @@ export class LakeCompactor {
       } finally {
         await fs.rm(tmp, { recursive: true, force: true });
       }
-      progress(totals.compacted, pending.length, batch[batch.length - 1].day);
+      progress(totals.compacted, total, batch[batch.length - 1].day);
     }
-    return { days: work.length, ...totals };
+    return { days: work.length, skipped: work.filter((w) => !done.has(w.day)).length, ...totals };
+  }
+
+  /**
+   * Rewrites each output of the batch (in `written`, by delivery day) without the records that
+   * compacted days outside the batch, earlier than its own, hold for the same event day.
+   */
+  private async withoutEarlierCopies(root: string, manifest: ParquetManifest, batch: ReadonlySet<string>, written: ReadonlyMap<string, string[]>): Promise<void> {
+    for (const [day, dirs] of written) {
+      for (const dir of dirs) {
+        const date = dateOfDir(dir);
+        const earlier = Object.entries(manifest.days)
+          .filter(([d]) => d < day && !batch.has(d))
+          .flatMap(([, done]) => Object.values(done.partitions).flatMap((p) => p.outputs))
+          .filter((o) => o.split(path.sep).includes(`date=${date}`))
+          .map((o) => path.join(root, o));
+        if (earlier.length === 0) continue;
+        const target = (await fs.readdir(dir)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(dir, n));
+        const out = `${dir}.dedup.parquet`;
+        const kept = await this.deps.write(this.deps.antiJoin(target, earlier, out));
+        for (const f of target) await fs.rm(f);
+        if (kept > 0) await fs.rename(out, path.join(dir, 'data_0.parquet'));
+        else {
+          await fs.rm(out, { force: true });
+          await fs.rm(dir, { recursive: true, force: true });
+        }
+      }
+    }
   }
 
   /** The delivery days in range, with their raw files by account/region. */
@@ -177,22 +244,68 @@ export class LakeCompactor {
 const BATCH_FILES = 25_000;
 const BATCH_DAYS = 8;
 
-function batches(days: readonly DayWork[]): DayWork[][] {
-  const out: DayWork[][] = [];
-  let current: DayWork[] = [];
+/** The first batch of the (sorted) days left. */
+function nextBatch(days: readonly DayWork[]): DayWork[] {
+  const batch: DayWork[] = [];
   let files = 0;
   for (const w of days) {
     const n = [...w.files.values()].reduce((k, f) => k + f.length, 0);
-    if (current.length > 0 && (current.length >= BATCH_DAYS || files + n > BATCH_FILES)) {
-      out.push(current);
-      current = [];
-      files = 0;
-    }
-    current.push(w);
+    if (batch.length > 0 && (batch.length >= BATCH_DAYS || files + n > BATCH_FILES)) break;
+    batch.push(w);
     files += n;
   }
-  if (current.length) out.push(current);
-  return out;
+  return batch;
+}
+
+/** The event days (`date=`) of a compacted day's outputs. */
+function outputDates(done: CompactedDay | undefined): string[] {
+  if (!done) return [];
+  const dates = Object.values(done.partitions).flatMap((p) => p.outputs.map((o) => /(?:^|[\\/])date=([0-9-]+)[\\/]/.exec(o)?.[1] ?? ''));
+  return [...new Set(dates.filter(Boolean))];
+}
+
+/** The event day of an output directory `…/date=E/delivery=D`. */
+function dateOfDir(dir: string): string {
+  return /date=([0-9-]+)$/.exec(path.dirname(dir))?.[1] ?? '';
+}
+
+/**
+ * Compacted days, other than `changed`, after the earliest changed day, that may share an event
+ * day with a changed one: a changed day D's records have event days up to D + 1 (a delivery
+ * never precedes its event by more than a day of clock skew), whatever they were before. The
+ * run checks the event days it actually writes and redoes any later day it missed.
+ */
+function laterOverlapping(manifest: ParquetManifest, changed: readonly string[]): string[] {
+  if (changed.length === 0) return [];
+  const sorted = [...changed].sort();
+  const set = new Set(changed);
+  return Object.keys(manifest.days)
+    .filter((d) => !set.has(d) && d > sorted[0])
+    .filter((d) => {
+      const dates = outputDates(manifest.days[d]);
+      const before = sorted.filter((c) => c < d);
+      const reach = addDays(before[before.length - 1], 1);
+      return dates.some((e) => e <= reach || before.some((c) => outputDates(manifest.days[c]).includes(e)));
+    })
+    .sort();
+}
+
+/**
+ * Compacted days outside the batch and the queue that share an event day with a batch day before
+ * them, by what that day held before (the manifest) or holds now (`written`), sorted.
+ */
+function laterSharing(manifest: ParquetManifest, batch: readonly DayWork[], written: ReadonlyMap<string, string[]>, queue: ReadonlySet<string>): string[] {
+  const days = new Set(batch.map((w) => w.day));
+  const dates = batch.map((w) => ({ day: w.day, dates: new Set([...outputDates(manifest.days[w.day]), ...(written.get(w.day) ?? []).map(dateOfDir)]) }));
+  return Object.keys(manifest.days)
+    .filter((d) => !days.has(d) && !queue.has(d))
+    .filter((d) => outputDates(manifest.days[d]).some((e) => dates.some((b) => b.day < d && b.dates.has(e))))
+    .sort();
+}
+
+function withoutDays(manifest: ParquetManifest, days: readonly string[]): ParquetManifest {
+  const drop = new Set(days);
+  return { ...manifest, days: Object.fromEntries(Object.entries(manifest.days).filter(([d]) => !drop.has(d))) };
 }
 
 /** Whether a day's raw files are exactly the ones it was compacted from. */
