@@ -60,6 +60,11 @@ export interface Config {
   };
   /** the result cache and singleflight in front of the engine (src/engines/cached-engine.ts) */
   readonly cache: CacheConfig;
+  /**
+   * whole answers of catalogue operations (src/server/response-cache.ts): on, off and kept as
+   * long as `cache` says; this bounds their bytes
+   */
+  readonly responseCache: { readonly maxBytes: number };
 }
 
 export interface CacheConfig {
@@ -136,6 +141,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       parquet: onOff('TRAILGATE_PARQUET', env.TRAILGATE_PARQUET, true),
     }),
     cache: cacheConfig(env),
+    responseCache: Object.freeze({ maxBytes: int('TRAILGATE_RESPONSE_CACHE_MB', env.TRAILGATE_RESPONSE_CACHE_MB, 64, 1, 65_536) * MB }),
   });
 }
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { ANONYMOUS_PRINCIPAL, type Principal } from '../domain/principal';
@@ -20,7 +22,6 @@ import { ResourceService } from '../services/resource.service';
 import { StatsService } from '../services/stats.service';
 import { formatError } from './error-formatter';
 import { nulInputPlugin } from './nul-input-plugin';
-import { responseCachePlugins } from './response-cache';
 import { graphqlLimits } from './limits/graphql-limits';
 import { trailgatePlugin } from './trailgate-plugin';
 
@@ -37,6 +38,7 @@ export interface ContextOptions {
 /** The composition root: engine, services, schema and Apollo server, without HTTP. */
 export interface Gateway {
   readonly apollo: ApolloServer<GraphQLContext>;
+  readonly schema: GraphQLSchema;
   readonly engine: Engine;
   readonly limits: QueryLimits;
   /** A request's context; with `explain` nothing runs and the compiled queries are reported. */
@@ -79,8 +81,9 @@ export async function createGateway(
     lake: new LakeService(),
   };
   const operationLimits = graphqlLimits();
+  const schema = await buildTrailgateSchema();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildTrailgateSchema(),
+    schema,
     formatError,
     // whatever NODE_ENV says: Apollo's default shows stacks outside production and test
     includeStacktraceInErrorResponses: false,
@@ -92,7 +95,8 @@ export async function createGateway(
     parseOptions: operationLimits.parseOptions,
     validationRules: operationLimits.validationRules,
     // the limits last: a refusal of the caller (persisted-only, introspection) answers first
-    plugins: [trailgatePlugin(logger, engine.name), nulInputPlugin(), ...extraPlugins, ...operationLimits.plugins, ...responseCachePlugins(config.cache)],
+    // No cache hints: answers are per principal, and the HTTP layer marks them no-store.
+    plugins: [trailgatePlugin(logger, engine.name), nulInputPlugin(), ...extraPlugins, ...operationLimits.plugins, ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
   const context = ({ requestId = randomUUID(), signal, explain = false, principal = ANONYMOUS_PRINCIPAL }: ContextOptions = {}): GraphQLContext => {
@@ -101,6 +105,7 @@ export async function createGateway(
   };
   return {
     apollo,
+    schema,
     engine,
     limits,
     context,

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { assertBindAllowed, type Config } from '../config/config';
-import type { Principal } from '../domain/principal';
 import type { Engine } from '../engines/engine';
 import type { PersistedCatalog } from '../persisted/persisted-catalog';
+import { catalogueRunOf } from './catalogue-run';
 import { createGateway, type Gateway } from './gateway';
+import { graphqlAnswer } from './graphql-answer';
 import { withDocumentId } from './persisted-document-id';
 import { loadPersistedCatalog } from './persisted-manifest';
 import { persistedPlugin } from './persisted-plugin';
@@ -16,32 +16,13 @@ import { registerPersistedRoutes } from './persisted-routes';
 import { registerExportRoute } from './export-route';
 import { ExportService } from '../services/export.service';
 import { registerHttpErrorHandler } from './http-error-handler';
-import { sendRefusal } from './http-refusal';
 import { introspectionPlugin } from './introspection-plugin';
 import { GatewayMetrics, metricsAccessFromEnv, type MetricsAccess } from './metrics';
 import { openOpsRoutes, registerOpsRoutes } from './ops-routes';
 import { PrincipalRateLimiter } from './principal-rate-limiter';
 import { DEV_MODE_AUTHENTICATOR, registerAuthentication, type RequestAuthenticator } from './request-authentication';
+import { ResponseCache } from './response-cache';
 import { registerUiRoutes } from './ui/ui-routes';
-
-/**
- * `extensions: { "explain": true }` on a request (POST body, or the `extensions` JSON parameter
- * of a GET) asks for the compiled SQL and partitions instead of running anything.
- */
-function wantsExplain(body: unknown, query: unknown): boolean {
-  const fromBody = (body as { extensions?: { explain?: unknown } } | null)?.extensions?.explain;
-  if (fromBody !== undefined) return fromBody === true;
-  const raw = (query as { extensions?: unknown } | null)?.extensions;
-  if (typeof raw !== 'string') return false;
-  try {
-    return JSON.parse(raw)?.explain === true;
-  } catch {
-    return false;
-  }
-}
-
-/** Explain is for full principals that may also introspect the schema. */
-const mayExplain = (principal: Principal): boolean => principal.mode === 'full' && principal.introspection;
 
 /** The HTTP request as Apollo reads it (what @as-integrations/fastify's handler builds). */
 function toGraphQLRequest(request: FastifyRequest): HTTPGraphQLRequest {
@@ -76,6 +57,8 @@ export interface HttpServerOptions {
    * by default on Kubernetes (terminationGracePeriodSeconds) and under ECS's default stopTimeout.
    */
   readonly shutdownGraceMs?: number;
+  /** epoch milliseconds for the response cache's TTLs (tests inject a clock); default Date.now */
+  readonly now?: () => number;
 }
 
 const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
@@ -110,7 +93,8 @@ export interface HttpServer {
  * GraphQL over HTTP at /graphql (Fastify 5 + Apollo Server 5), the persisted operations (by
  * `extensions.persistedQuery.sha256Hash`, by `documentId`, by name, and at /baselines), plus
  * /healthz, /readyz and /metrics (ops-routes.ts). Every other route is authenticated and rate
- * limited per principal first.
+ * limited per principal first; then a repeated catalogue operation is answered from the response
+ * cache, before Apollo (graphql-answer.ts).
  */
 export async function startHttpServer(config: Config, engine: Engine, logger: Logger, options: HttpServerOptions = {}): Promise<HttpServer> {
   const catalog = await loadPersistedCatalog(options.manifest, logger);
@@ -141,50 +125,29 @@ export async function startHttpServer(config: Config, engine: Engine, logger: Lo
     if (closing) void reply.header('connection', 'close');
   });
 
-  /** Runs one GraphQL-over-HTTP request through Apollo with this request's context, and replies. */
-  const answer = async (request: FastifyRequest, reply: FastifyReply, httpGraphQLRequest: HTTPGraphQLRequest) => {
-    // Explain shows SQL and the files or partitions read: for operators and data teams, not partners.
-    if (wantsExplain(request.body, request.query) && !mayExplain(request.principal)) {
-      return sendRefusal(request, reply, { status: 403, code: 'FORBIDDEN', message: 'Explain is not enabled for this caller.', engine: engine.name });
-    }
-    const response = await gateway.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => {
-        // Stop engine work when the client goes away before the answer.
-        const abort = new AbortController();
-        inFlight.add(abort);
-        reply.raw.once('close', () => {
-          inFlight.delete(abort);
-          if (!reply.raw.writableFinished) abort.abort();
-        });
-        return gateway.context({
-          requestId: String(request.id),
-          signal: abort.signal,
-          explain: wantsExplain(request.body, request.query),
-          principal: request.principal,
-        });
-      },
-    });
-    for (const [key, value] of response.headers) void reply.header(key, value);
-    void reply.code(response.status ?? 200);
-    if (response.body.kind === 'complete') return response.body.string;
-    return reply.send(Readable.from(response.body.asyncIterator));
-  };
+  const responseCache = config.cache.enabled ? new ResponseCache({ ...config.cache, maxBytes: config.responseCache.maxBytes, now: options.now }) : null;
+  const answer = graphqlAnswer({ gateway, engineName: engine.name, logger, metrics, responseCache, inFlight });
 
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    handler: (request, reply) => answer(request, reply, withDocumentId(toGraphQLRequest(request))),
+    handler: (request, reply) => {
+      const http = withDocumentId(toGraphQLRequest(request));
+      return answer(request, reply, () => http, responseCache ? catalogueRunOf(catalog, http) : undefined);
+    },
   });
   registerPersistedRoutes(app, {
     catalog,
     engineName: engine.name,
     // A catalogue run is a JSON POST whatever the route's method: Apollo's CSRF check (meant for
     // browser-sent simple requests) would refuse a plain GET, and the catalogue holds queries only.
-    run: (request, reply, body) => {
-      const http = toGraphQLRequest(request);
-      http.headers.set('content-type', 'application/json');
-      return answer(request, reply, { ...http, method: 'POST', search: '', body });
+    run: (request, reply, body, op) => {
+      const toApollo = (): HTTPGraphQLRequest => {
+        const http = toGraphQLRequest(request);
+        http.headers.set('content-type', 'application/json');
+        return { ...http, method: 'POST', search: '', body };
+      };
+      return answer(request, reply, toApollo, { op, variables: body.variables });
     },
   });
   registerExportRoute(app, { service: new ExportService(engine, gateway.limits, logger), engineName: engine.name, logger });

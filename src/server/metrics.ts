@@ -68,8 +68,7 @@ export class GatewayMetrics {
       requestDidStart: async () => ({
         willSendResponse: async ({ contextValue, operationName, response }) => {
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          const code = errors.length ? String(errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
-          this.requests.inc({ operation: this.operationLabel(operationName), code });
+          this.countGraphQLRequest(operationName, errors.length ? String(errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK');
           for (const facts of contextValue?.runner?.facts ?? []) {
             if (this.cached) this.cacheLookups.inc({ result: facts.cache === 'hit' ? 'hit' : 'miss' });
             if (facts.cache === 'hit') continue;
@@ -79,6 +78,11 @@ export class GatewayMetrics {
         },
       }),
     };
+  }
+
+  /** One GraphQL request and its outcome (OK or the first error code). */
+  countGraphQLRequest(operationName: string | null | undefined, code: string): void {
+    this.requests.inc({ operation: this.operationLabel(operationName), code });
   }
 
   /** One HTTP exchange; `route` is the route pattern (never the raw URL), or `unmatched`. */

@@ -87,7 +87,7 @@ export function persistedPlugin(catalog: PersistedCatalog): ApolloServerPlugin<G
   return {
     async requestDidStart({ request, contextValue }) {
       const refusal = resolvePersistedRequest(catalog, request, contextValue.principal);
-      // A catalogue operation may be answered from the response cache (response-cache.ts).
+      // The HTTP layer keeps the answers of catalogue operations (response-cache.ts) only when this agrees.
       if (!refusal && typeof request.query === 'string') contextValue.catalogue.operation = catalog.byBody(request.query)?.name ?? null;
       return {
         async didResolveOperation() {

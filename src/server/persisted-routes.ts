@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientErrorCode } from '../domain/trailgate-error';
 import { variablesFromParams, type QueryParams } from '../persisted/baseline-params';
-import type { PersistedCatalog } from '../persisted/persisted-catalog';
+import type { CatalogOperation, PersistedCatalog } from '../persisted/persisted-catalog';
 import { mayRunOperation } from '../domain/principal';
 import { sendRefusal } from './http-refusal';
 import { PERSISTED_STATUS } from './persisted-errors';
@@ -17,14 +17,15 @@ export interface PersistedRoutesOptions {
   readonly catalog: PersistedCatalog;
   /** for the cost facts of answers given without Apollo */
   readonly engineName: string;
-  /** runs a GraphQL request through Apollo with this HTTP request's context, and replies */
-  readonly run: (request: FastifyRequest, reply: FastifyReply, body: GraphQLBody) => Promise<unknown>;
+  /** runs a GraphQL request (of catalogue operation `op`) with this HTTP request's context, and replies */
+  readonly run: (request: FastifyRequest, reply: FastifyReply, body: GraphQLBody, op: CatalogOperation) => Promise<unknown>;
 }
 
 /**
  * `GET /baselines`: the catalogue, and `GET /baselines/<Name>?from=…&to=…&accounts=…`: one
  * operation run with variables typed from the query string. The run goes through Apollo like any
- * request (validation, the principal's mode and operations, error masking, `extensions.trailgate`).
+ * request (validation, the principal's mode and operations, error masking, `extensions.trailgate`),
+ * unless the response cache holds its answer.
  */
 export function registerPersistedRoutes(app: FastifyInstance, { catalog, engineName, run }: PersistedRoutesOptions): void {
   const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, code: ClientErrorCode, message: string) =>
@@ -47,6 +48,6 @@ export function registerPersistedRoutes(app: FastifyInstance, { catalog, engineN
     }
     const params = variablesFromParams(op, request.query ?? {});
     if ('problem' in params) return refuse(request, reply, 400, 'BAD_USER_INPUT', params.problem);
-    return run(request, reply, { query: op.body, operationName: op.name, variables: params.variables });
+    return run(request, reply, { query: op.body, operationName: op.name, variables: params.variables }, op);
   });
 }

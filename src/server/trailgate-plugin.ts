@@ -8,7 +8,8 @@ import { formatError } from './error-formatter';
 /**
  * Adds the cost facts to every response (`extensions.trailgate`), stamps the request id on
  * masked errors, logs what was masked with the request id (never to the client), and logs one
- * line per request: who, which operation, the outcome and its cost. Never the variables, the
+ * line per request: who, which operation, the outcome and its cost (kept-answer-reply.ts does both
+ * for answers from the response cache, which never reach Apollo). Never the variables, the
  * query text or a header (values may be secrets or the very data being protected).
  */
 export function trailgatePlugin(logger: Logger, engineName: string): ApolloServerPlugin<GraphQLContext> {
@@ -24,7 +25,7 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
             logger.error({ requestId: contextValue.requestId, principal: contextValue.principal?.id, err: original, internal: isTrailgateError(original) ? original.internal : undefined, path: e.path }, 'request failed');
           }
         },
-        async willSendResponse({ contextValue, response, operationName, metrics }) {
+        async willSendResponse({ contextValue, response, operationName }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const facts = contextValue.runner?.facts ?? [];
@@ -39,7 +40,6 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
               engineMs: facts.reduce((n, f) => n + f.engineMs, 0),
               bytesScanned: facts.reduce((n, f) => n + f.bytesScanned, 0),
               cacheHits: facts.filter((f) => f.cache === 'hit').length,
-              ...(metrics.responseCacheHit ? { responseCache: 'hit' } : {}),
               ...(contextValue.runner?.explain ? { explain: true } : {}),
             },
             'graphql request',
@@ -53,8 +53,6 @@ export function trailgatePlugin(logger: Logger, engineName: string): ApolloServe
               requestId: contextValue.requestId,
               engine: engineName,
               queries: contextValue.runner?.facts ?? [],
-              // a catalogue operation answered whole from the response cache: nothing ran
-              ...(metrics.responseCacheHit ? { responseCache: 'hit' } : {}),
               ...(contextValue.runner?.explain ? { explain: contextValue.runner.explained.map(mapExplained) } : {}),
             },
           };
