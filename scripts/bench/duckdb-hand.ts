@@ -7,7 +7,8 @@ import { IDENTITY_KEY_SQL, TOP_N, type TopList } from './top-list';
 /**
  * (b) and (e): the question as a person would write it in DuckDB, straight over the files: only
  * the fields it needs, no de-duplication of re-delivered records (the gateway de-duplicates on
- * eventID plus content, so its counts are ~0.5% lower on generated lakes), the same range.
+ * eventID plus content, so over raw files its counts are ~0.5% lower on generated lakes; the
+ * Parquet tier is de-duplicated when compacted), the same range.
  * Same threads as the gateway (one per core).
  */
 export type HandTier = 'raw' | 'parquet';

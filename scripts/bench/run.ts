@@ -14,7 +14,7 @@ import { lakesLine, machineLine, markdownTable, tableRows, writeResults } from '
 
 const NOTES = [
   'The question everywhere: the 10 most active principals over the whole lake, keyed like Identity.arn (userIdentity.arn, else invokedBy, else account:<id>, else principalId).',
-  'The gateway de-duplicates re-delivered records (eventID plus content); the jq pipeline and the hand-written SQL do not, so their counts are higher by the lake\'s duplicate rate (~0.5%).',
+  'The gateway de-duplicates re-delivered records (eventID plus content); the jq pipeline and the hand-written SQL over raw do not, so their counts are higher by the lake\'s duplicate rate (~0.5%). The Parquet tier is de-duplicated when compacted, so e counts as the gateway does.',
   'The jq pipeline reads every *.json.gz under CloudTrail/ folders (not digests) and filters no range: every event of the lake is inside it.',
   'Gateway timings are client wall times over HTTP on loopback (request sent to JSON parsed), dev mode, one gateway process, TRAILGATE_QUERY_TIMEOUT_MS raised for large lakes.',
   'c and h run with TRAILGATE_PARQUET=off TRAILGATE_CACHE=off; f "cold" is the first request after start with TRAILGATE_CACHE=off, f "no result cache" the p50 after it, f "cached" repeats with the cache on.',
