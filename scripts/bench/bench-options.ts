@@ -26,6 +26,7 @@ export const USAGE = `npm run bench -- [--10m] [--only a,b,c,d,e,f,g,h,mem] [--r
   --only          the phases to run (default: all)
   --runs N        measured runs of the slow phases (default 3); fast ones run max(10, N) times
   --events/--days a development lake of that size instead of the 1 M-event, 30-day one
+                  (--events 10000000 --days 30: the 10 M lake alone)
   --pages N       pages of 1,000 events served while watching the gateway's memory (default 20)
   --duration S    seconds of each autocannon run (default 10), --connections N (default 10)
   --out FILE      where the results go (default bench/results.json)`;

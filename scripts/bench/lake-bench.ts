@@ -16,7 +16,9 @@ const MIN = 60_000;
 /** Deadlines scale with the lake (a raw scan of 1 M events is ~10 s on 2 busy cores). */
 function deadlines(events: number) {
   const m = Math.max(1, events / 1_000_000);
-  return { query: 2 * MIN * m, slowQuery: 8 * MIN * m, jqRun: 6 * MIN * m, compaction: 10 * MIN * m, start: 3 * MIN * m };
+  // whole milliseconds: timers and TRAILGATE_QUERY_TIMEOUT_MS take integers
+  const ms = (minutes: number) => Math.round(minutes * MIN * m);
+  return { query: ms(2), slowQuery: ms(8), jqRun: ms(6), compaction: ms(10), start: ms(3) };
 }
 
 export interface Shared {
@@ -32,7 +34,9 @@ export async function benchLake(lake: BenchLake, opts: BenchOptions, shared: Sha
   const dl = deadlines(lake.summary.events);
   const range = lake.range;
   // The engine's own deadline is the slow one: a persisted baseline runs its nested queries side by side.
-  const gw = (parquet: boolean, cache: boolean): GatewayOptions => ({ lakeDir: lake.dir, parquet, cache, startDeadlineMs: dl.start, queryTimeoutMs: dl.slowQuery });
+  // TRAILGATE_QUERY_TIMEOUT_MS takes up to an hour
+  const queryTimeoutMs = Math.min(3_600_000, dl.slowQuery);
+  const gw = (parquet: boolean, cache: boolean): GatewayOptions => ({ lakeDir: lake.dir, parquet, cache, startDeadlineMs: dl.start, queryTimeoutMs });
   const r: { -readonly [K in keyof LakeResults]: LakeResults[K] } = {
     lake: {
       label: lake.spec.label,

@@ -34,7 +34,11 @@ async function duckdbVersion(): Promise<string> {
 }
 
 function lakeSpecs(opts: BenchOptions): LakeSpec[] {
-  if (opts.custom) return [lakeSpec(opts.custom.events, opts.custom.days)];
+  if (opts.custom) {
+    // --events/--days of a named lake measure that lake alone (e.g. the 10 M one without the 1 M one)
+    const named = [LAKE_1M, LAKE_10M].find((l) => l.options.events === opts.custom!.events && l.options.days === opts.custom!.days);
+    return [named ?? lakeSpec(opts.custom.events, opts.custom.days)];
+  }
   return opts.tenM ? [LAKE_1M, LAKE_10M] : [LAKE_1M];
 }
 

@@ -138,7 +138,7 @@ describe('compactAthena: statements', () => {
     expect(manifest().days['2024-03-03'].statements).toEqual([]);
   });
 
-  it('copies every catalogue column verbatim and clamps the event day; each statement parses with the Trino grammar', async () => {
+  it('copies every catalogue column verbatim, once per distinct record, and clamps the event day; each statement parses with the Trino grammar', async () => {
     setup();
     deliver(['2024-03-01'], ['111122223333'], ['eu-west-1']);
     await compactAthena(options({ from: '2024-03-01', to: '2024-03-01' }));
@@ -150,7 +150,7 @@ describe('compactAthena: statements', () => {
       `INSERT INTO "AwsDataCatalog"."security"."cloudtrail_parquet" (${[...columns, 'delivery', 'account', 'region', 'date'].map((c) => `"${c}"`).join(', ')})`,
     );
     expect(sql.split('\n').slice(1)).toEqual([
-      `SELECT ${columns.map((c) => `src."${c}"`).join(', ')}, '2024-03-01' AS "delivery", src."account" AS "account", src."region" AS "region", ` +
+      `SELECT DISTINCT ${columns.map((c) => `src."${c}"`).join(', ')}, '2024-03-01' AS "delivery", src."account" AS "account", src."region" AS "region", ` +
         `CASE WHEN ${DAY} < '2024-02-29' THEN '2024-02-29' WHEN ${DAY} > '2024-03-02' THEN '2024-03-02' ELSE ${DAY} END AS "date"`,
       'FROM "AwsDataCatalog"."security"."cloudtrail_org_logs" AS src',
       `WHERE src."timestamp" BETWEEN '2024/03/01' AND '2024/03/01'`,

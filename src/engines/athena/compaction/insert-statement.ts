@@ -16,6 +16,10 @@ import type { Chunk } from './compaction-chunks';
  * accounts × regions × 3 (Athena's 100-partition limit) without a first pass over the day; their
  * eventtime is untouched, and the gateway never prunes on `date` (it routes on `delivery`).
  * Records whose eventTime does not parse are left out: the gateway rejects them (valid-record.ts).
+ * De-duplicated within the statement (SELECT DISTINCT over every column: a re-delivered record is
+ * the same row, and the raw table's columns are strings, structs and arrays of structs, all
+ * comparable). Copies on different delivery days stay in their own days: the gateway's
+ * de-duplication, which every Athena statement keeps, collapses them.
  * https://docs.aws.amazon.com/athena/latest/ug/insert-into.html
  */
 export function insertStatement(raw: TrinoTableBinding, target: TrinoTableRef, day: string, chunk: Chunk): string {
@@ -37,7 +41,7 @@ export function insertStatement(raw: TrinoTableBinding, target: TrinoTableRef, d
   const columns = [...CLOUDTRAIL_COLUMNS.map((c) => c.name), ...PARQUET_PARTITION_KEYS].map(ident);
   return (
     `INSERT INTO ${tableSql(target)} (${columns.join(', ')})\n` +
-    `SELECT ${values.join(', ')}\n` +
+    `SELECT DISTINCT ${values.join(', ')}\n` +
     `FROM ${tableSql(raw)} AS src\n` +
     `WHERE ${where.join('\n  AND ')}`
   );
