@@ -4,32 +4,34 @@ import path from 'node:path';
 import type { LakeFile } from './lake-layout';
 
 /**
- * The columnar tier of a local lake: `<lake>/parquet/account=A/region=R/date=E/delivery=D/*.parquet`
- * (E the EVENT day, D the delivery day the records came from), and `_manifest.json`, which says
- * which raw partitions (account/region/delivery day) are compacted and from which files.
+ * The columnar tier of a local lake: `<lake>/parquet/date=E/delivery=D/*.parquet` (E the EVENT
+ * day, D the delivery day the records came from; each row carries the account and region folder
+ * it was delivered to), and `_manifest.json`, which says which raw partitions (account/region/
+ * delivery day) are compacted and from which files.
  *
  * A partition is served from Parquet only while its raw files are exactly the ones compacted
  * (same names and sizes): a late delivery, a rewritten or a removed file sends that partition
- * back to the raw files until the next `trailgate compact` redoes its day.
+ * back to the raw files (its rows are filtered out of the day's Parquet files) until the next
+ * `trailgate compact` redoes its day.
  */
 export const PARQUET_DIR = 'parquet';
 export const MANIFEST_FILE = '_manifest.json';
-const VERSION = 1;
+const VERSION = 2;
 
 export interface CompactedPartition {
   /** digest of the raw files compacted (names and sizes) */
   readonly fingerprint: string;
   readonly rawFiles: number;
   readonly rawBytes: number;
-  /** Parquet files written from it, relative to `<lake>/parquet` */
-  readonly outputs: readonly string[];
-  readonly outputBytes: number;
 }
 
 export interface CompactedDay {
   readonly compactedAt: string;
   /** by partition key `account/region` */
   readonly partitions: Readonly<Record<string, CompactedPartition>>;
+  /** Parquet files written from the day (every partition), relative to `<lake>/parquet` */
+  readonly outputs: readonly string[];
+  readonly outputBytes: number;
 }
 
 export interface ParquetManifest {

@@ -30,13 +30,18 @@ const FOLDER_ACCOUNT = (file: string): string => `nullif(regexp_extract(${file},
 const TIER_COMPRESSION = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
 /** Bumped whenever what compileCompaction writes changes: a tier in another format is not read. */
-export const PARQUET_FORMAT = 5;
+export const PARQUET_FORMAT = 6;
 
 export interface DuckDbSourceBinding {
   /** The raw files the engine resolved for the plan's partitions (those not served from Parquet). */
   readonly files: readonly string[];
-  /** The Parquet files of the plan's compacted partitions (see src/lake/parquet-manifest.ts). */
+  /** The Parquet files of the delivery days holding the plan's compacted partitions (see src/lake/parquet-manifest.ts). */
   readonly parquetFiles?: readonly string[];
+  /**
+   * When those files also hold rows of partitions the plan does not read from them: the
+   * `account/region/day` partitions to keep (ParquetTier.route). Null or absent: every row.
+   */
+  readonly parquetPartitions?: readonly string[] | null;
   /** read_json's per-file object limit (a delivery file is one JSON object). */
   readonly maxObjectBytes: number;
 }
@@ -145,7 +150,9 @@ export class DuckDbCompiler extends SqlCompiler {
       ...(rest.size ? [`unnest(json_transform(tg_raw, ${encodeString(recordStructure(rest))}))`] : []),
       'tg_raw', 'tg_rawhash', 'tg_file', 'tg_ts', 'tg_folder_account',
     ];
-    return `SELECT ${parts.join(', ')} FROM read_parquet(${this.bind({ type: 'VARCHAR[]', value: [...files] })})`;
+    const keep = this.binding.parquetPartitions;
+    const restrict = keep ? ` WHERE list_contains(${this.bind({ type: 'VARCHAR[]', value: [...keep] })}, concat_ws('/', tg_folder_account, tg_folder_region, tg_delivery))` : '';
+    return `SELECT ${parts.join(', ')} FROM read_parquet(${this.bind({ type: 'VARCHAR[]', value: [...files] })}, hive_partitioning = false)${restrict}`;
   }
 
   /** Whether the statement reads both tiers (its hash then comes from the source: see rowHash). */
@@ -157,9 +164,10 @@ export class DuckDbCompiler extends SqlCompiler {
    * Compaction of the bound raw files (whole delivery days) into `outDir`: every record with a
    * parseable eventTime, its most-read columns typed (PARQUET_TYPED_COLUMNS), the record text
    * (everything else is read from it), its hash (the duplicate key, so Parquet and raw copies of a
-   * record stay one), the file it came from, partitioned by account and region folder, EVENT day
-   * and delivery day (both of the latter from the file's folder and the record: one statement may
-   * hold several days).
+   * record stay one), the file it came from and its account, region and day folder, partitioned by
+   * EVENT day and delivery day (from the record and the file's folder: one statement may hold
+   * several days). A delivery day's partitions share files: a few large files read far faster
+   * than one small file per account and region (each file costs its footer and a scan task).
    *
    * De-duplicated on (eventID, record hash): of the copies of a record the statement reads, the one
    * of the earliest delivery day is kept (LakeCompactor removes the copies earlier days already
@@ -171,14 +179,14 @@ export class DuckDbCompiler extends SqlCompiler {
     const shape = encodeString(recordStructure(PARQUET_TYPED_COLUMNS));
     const folder = `regexp_extract(tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/([a-z0-9-]+)/([0-9]{4})/([0-9]{2})/([0-9]{2})/', ['account', 'region', 'y', 'm', 'd'])`;
     const sql =
-      `COPY (\n  SELECT * EXCLUDE (tg_folder, tg_time), tg_time AS tg_ts, tg_folder.account AS tg_folder_account, tg_folder.account AS account, tg_folder.region AS region,\n` +
-      `    strftime(tg_time AT TIME ZONE 'UTC', '%Y-%m-%d') AS date, concat_ws('-', tg_folder.y, tg_folder.m, tg_folder.d) AS delivery\n` +
+      `COPY (\n  SELECT * EXCLUDE (tg_folder, tg_time), tg_time AS tg_ts, tg_folder.account AS tg_folder_account, tg_folder.region AS tg_folder_region,\n` +
+      `    concat_ws('-', tg_folder.y, tg_folder.m, tg_folder.d) AS tg_delivery, strftime(tg_time AT TIME ZONE 'UTC', '%Y-%m-%d') AS date, concat_ws('-', tg_folder.y, tg_folder.m, tg_folder.d) AS delivery\n` +
       `  FROM (\n    SELECT *, ${this.parseTime('"eventTime"')} AS tg_time, ${folder} AS tg_folder FROM (\n` +
       `      SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, hash(r) AS tg_rawhash, filename AS tg_file\n` +
       `      FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x\n    ) AS t\n  ) AS u\n` +
       `  WHERE tg_time IS NOT NULL\n` +
       `  QUALIFY row_number() OVER (PARTITION BY "eventID", tg_rawhash ORDER BY tg_folder.y, tg_folder.m, tg_folder.d, tg_file) = 1\n` +
-      `) TO ${encodeString(outDir)} (${TIER_COMPRESSION}, PARTITION_BY (account, region, date, delivery))`;
+      `) TO ${encodeString(outDir)} (${TIER_COMPRESSION}, PARTITION_BY (date, delivery))`;
     return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
   }
 

@@ -8,6 +8,7 @@ import { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine';
 import { generateSampleLake } from '../../src/lake/sample-generator';
 import { openHarness, silentLogger, type Harness } from '../support/gateway-harness';
 import { canonicalJson, loadReferenceLake, type Json } from '../support/reference-lake';
+import { principal } from '../support/test-authenticator';
 
 /**
  * The Parquet tier holds each record once (eventID and content), whatever order delivery days are
@@ -132,6 +133,34 @@ describe('the Parquet tier keeps each record once', () => {
     const order = [days[2], days[0], days[4], days[1], days[5], days[3], ...days.slice(6)];
     for (const d of order) await compact({ from: d, to: nextDay(d) });
     await expectTierMatchesRaw();
+  });
+
+  it('a scoped principal reads from the shared day files only the folders its raw reads would open', async () => {
+    // a record addressed to account B (recipientAccountId) but delivered to account A's folder:
+    // raw reads for a principal scoped to B never open A's folders, so it never sees it
+    const ref = loadReferenceLake(lake, { fresh: true });
+    const [a, b] = ref.folderAccounts;
+    const carrier = ref.records.find((r) => r.folderAccount === a && r.folderDay === days[3])!;
+    const stray = { ...carrier.raw, eventID: 'stray-0001', recipientAccountId: b, eventName: 'StrayEvent' };
+    const dir = path.dirname(path.join(lake, carrier.file));
+    writeFileSync(path.join(dir, path.basename(carrier.file).replace(/\.json\.gz$/, '_stray.json.gz')), gzipSync(JSON.stringify({ Records: [stray] })));
+    await compact({ from: days[3], to: nextDay(days[3]) });
+    const scoped = principal({ id: 'only-b', accounts: [b] });
+    const q = `query($f: EventFilter!) { eventStats(filter: $f, groupBy: [{ dimension: EVENT_NAME }], first: 1000) { totalEvents rows { keys count } } }`;
+    const raw = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
+    const tiered = await openHarness(lake, NO_CACHE);
+    try {
+      const [fromTier, fromRaw] = [await tiered.exec(q, { f: { range: ALL } }, scoped), await raw.exec(q, { f: { range: ALL } }, scoped)];
+      expect(fromTier.errors).toBeUndefined();
+      expect(fromRaw.data!.eventStats.rows.some((r: { keys: string[] }) => r.keys[0] === 'StrayEvent')).toBe(false);
+      expect(fromTier.data).toEqual(fromRaw.data);
+      // and the unscoped reader sees it, from either tier
+      const all = await tiered.exec(q, { f: { range: ALL } });
+      expect(all.data!.eventStats.rows.some((r: { keys: string[] }) => r.keys[0] === 'StrayEvent')).toBe(true);
+    } finally {
+      await raw.close();
+      await tiered.close();
+    }
   });
 
   it('a late copy on an earlier day moves the record there: the later day sharing the event day is compacted again', async () => {

@@ -73,16 +73,16 @@ export class DuckDbEngine implements Engine {
     return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts, `duckdb ${version}, format ${PARQUET_FORMAT}`);
   }
 
-  private async filesFor(query: Query): Promise<{ files: LakeFile[]; parquet: LakeFile[]; partitions: string[] }> {
+  private async filesFor(query: Query): Promise<{ files: LakeFile[]; parquet: LakeFile[]; parquetPartitions: string[] | null; partitions: string[] }> {
     const plan = queryRoot(query).plan;
     const parts = selectPartitions(plan, await this.lake.partitions());
-    const { raw, parquet } = await this.tier.route(parts);
+    const { raw, parquet, parquetPartitions } = await this.tier.route(parts);
     // Several bucket prefixes may hold the same account/region/day: list each once.
-    return { files: raw, parquet, partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
+    return { files: raw, parquet, parquetPartitions, partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
   }
 
-  private compile(query: Query, files: readonly LakeFile[], parquet: readonly LakeFile[] = []): CompiledSql {
-    return new DuckDbCompiler({ files: files.map((f) => f.path), parquetFiles: parquet.map((f) => f.path), maxObjectBytes: this.objectLimit }).compile(query);
+  private compile(query: Query, files: readonly LakeFile[], parquet: readonly LakeFile[] = [], parquetPartitions: readonly string[] | null = null): CompiledSql {
+    return new DuckDbCompiler({ files: files.map((f) => f.path), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
   }
 
   /** `trailgate compact`: the raw delivery days of the lake into its Parquet tier. */
@@ -103,10 +103,10 @@ export class DuckDbEngine implements Engine {
   }
 
   async explain(query: Query): Promise<ExplainedQuery> {
-    const { files, parquet, partitions } = await this.filesFor(query);
+    const { files, parquet, parquetPartitions, partitions } = await this.filesFor(query);
     return {
       engine: this.name,
-      compiled: this.compile(query, files, parquet),
+      compiled: this.compile(query, files, parquet, parquetPartitions),
       partitions,
       files: files.length + parquet.length,
       fingerprint: filesFingerprint([...files, ...parquet]),
@@ -115,11 +115,11 @@ export class DuckDbEngine implements Engine {
 
   async run(query: Query, opts: RunOptions): Promise<EngineResult> {
     const id = randomUUID();
-    const { files, parquet } = await this.filesFor(query);
+    const { files, parquet, parquetPartitions } = await this.filesFor(query);
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     const started = performance.now();
-    const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs, parquet), opts, id);
+    const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs, parquet, parquetPartitions), opts, id);
     const engineMs = Math.round(performance.now() - started);
     const bytesScanned = read.reduce((n, f) => n + f.bytes, 0) + parquetBytes;
     const filesRead = read.length + parquet.length;
@@ -141,13 +141,13 @@ export class DuckDbEngine implements Engine {
    */
   async *stream(query: Query, opts: StreamOptions): AsyncGenerator<Row[]> {
     const id = randomUUID();
-    const { files, parquet } = await this.filesFor(query);
+    const { files, parquet, parquetPartitions } = await this.filesFor(query);
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     const t0 = performance.now();
     yield* streamRows({
       files,
-      compile: (fs) => this.compile(query, fs, parquet),
+      compile: (fs) => this.compile(query, fs, parquet, parquetPartitions),
       recover: (e, current, attempt, compiled) => this.recover(e, current, attempt, compiled, opts, id),
       lease: () => this.pool.lease(),
       timeoutMs: opts.timeoutMs ?? this.opts.queryTimeoutMs,

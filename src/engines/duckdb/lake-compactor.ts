@@ -63,7 +63,7 @@ const DELIVERY_DIR = /^delivery=(\d{4}-\d{2}-\d{2})$/;
 
 /**
  * `trailgate compact` on a local lake: each delivery day becomes Parquet under
- * `<lake>/parquet/account=/region=/date=/delivery=/`, one DuckDB COPY per day.
+ * `<lake>/parquet/date=/delivery=/`, one DuckDB COPY per batch of days.
  *
  * Idempotent and incremental: a day whose raw files are unchanged since it was compacted is
  * skipped; a day that changed (late deliveries) is compacted again. Safe to interrupt: a day is
@@ -129,18 +129,18 @@ export class LakeCompactor {
           // From here until the day is recorded again, its partitions are served from the raw files.
           manifest = withoutDays(manifest, [w.day]);
           await writeManifest(this.deps.lake.root, manifest);
-          const partitions = await this.swapIn(root, tmp, w, existing.get(w.day) ?? [], again.get(w.day) ?? []);
+          const compacted = await this.swapIn(root, tmp, w, existing.get(w.day) ?? [], again.get(w.day) ?? []);
           existing.set(w.day, (again.get(w.day) ?? []).map((dir) => path.join(root, path.relative(tmp, dir))));
-          manifest = { ...manifest, days: { ...manifest.days, [w.day]: { compactedAt: new Date().toISOString(), partitions } } };
+          manifest = { ...manifest, days: { ...manifest.days, [w.day]: compacted } };
           await writeManifest(this.deps.lake.root, manifest);
           totals.compacted++;
           done.add(w.day);
-          for (const p of Object.values(partitions)) {
+          for (const p of Object.values(compacted.partitions)) {
             totals.rawFiles += p.rawFiles;
             totals.rawBytes += p.rawBytes;
-            totals.parquetFiles += p.outputs.length;
-            totals.parquetBytes += p.outputBytes;
           }
+          totals.parquetFiles += compacted.outputs.length;
+          totals.parquetBytes += compacted.outputBytes;
           this.deps.logger.debug({ day: w.day }, 'compacted delivery day');
         }
       } finally {
@@ -161,7 +161,7 @@ export class LakeCompactor {
         const date = dateOfDir(dir);
         const earlier = Object.entries(manifest.days)
           .filter(([d]) => d < day && !batch.has(d))
-          .flatMap(([, done]) => Object.values(done.partitions).flatMap((p) => p.outputs))
+          .flatMap(([, done]) => done.outputs)
           .filter((o) => o.split(path.sep).includes(`date=${date}`))
           .map((o) => path.join(root, o));
         if (earlier.length === 0) continue;
@@ -199,34 +199,25 @@ export class LakeCompactor {
   }
 
   /** Replaces a day's Parquet output by what the batch wrote for it, and describes the result. */
-  private async swapIn(root: string, tmp: string, w: DayWork, oldDirs: readonly string[], newDirs: readonly string[]): Promise<Record<string, CompactedPartition>> {
+  private async swapIn(root: string, tmp: string, w: DayWork, oldDirs: readonly string[], newDirs: readonly string[]): Promise<CompactedDay> {
     for (const dir of oldDirs) await fs.rm(dir, { recursive: true, force: true });
-    const outputs = new Map<string, string[]>();
+    const outputs: string[] = [];
     for (const dir of newDirs) {
-      const rel = path.relative(tmp, dir); // account=A/region=R/date=E/delivery=D
-      const [account, region] = rel.split(path.sep).slice(0, 2).map((part) => part.slice(part.indexOf('=') + 1));
+      const rel = path.relative(tmp, dir); // date=E/delivery=D
       const target = path.join(root, rel);
       await fs.mkdir(path.dirname(target), { recursive: true });
       await fs.rm(target, { recursive: true, force: true });
       await fs.rename(dir, target);
-      const names = (await fs.readdir(target)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(rel, n));
-      const key = partitionKey({ account, region });
-      outputs.set(key, [...(outputs.get(key) ?? []), ...names]);
+      outputs.push(...(await fs.readdir(target)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(rel, n)));
     }
     const partitions: Record<string, CompactedPartition> = {};
     for (const [key, files] of w.files) {
       // Files set aside as unreadable during the COPY are not part of what was compacted.
       const kept = files.filter((f) => !this.deps.lake.rejectedFiles().has(f.path));
-      const out = (outputs.get(key) ?? []).sort();
-      partitions[key] = {
-        fingerprint: rawFingerprint(kept),
-        rawFiles: kept.length,
-        rawBytes: kept.reduce((n, f) => n + f.bytes, 0),
-        outputs: out,
-        outputBytes: await sizeOf(root, out),
-      };
+      partitions[key] = { fingerprint: rawFingerprint(kept), rawFiles: kept.length, rawBytes: kept.reduce((n, f) => n + f.bytes, 0) };
     }
-    return partitions;
+    outputs.sort();
+    return { compactedAt: new Date().toISOString(), partitions, outputs, outputBytes: await sizeOf(root, outputs) };
   }
 
   /** Temporary directories of interrupted runs. */
@@ -260,7 +251,7 @@ function nextBatch(days: readonly DayWork[]): DayWork[] {
 /** The event days (`date=`) of a compacted day's outputs. */
 function outputDates(done: CompactedDay | undefined): string[] {
   if (!done) return [];
-  const dates = Object.values(done.partitions).flatMap((p) => p.outputs.map((o) => /(?:^|[\\/])date=([0-9-]+)[\\/]/.exec(o)?.[1] ?? ''));
+  const dates = done.outputs.map((o) => /(?:^|[\\/])date=([0-9-]+)[\\/]/.exec(o)?.[1] ?? '');
   return [...new Set(dates.filter(Boolean))];
 }
 
@@ -317,19 +308,15 @@ function unchanged(manifest: ParquetManifest, w: DayWork): boolean {
   return [...w.files].every(([key, files]) => done.partitions[key]?.fingerprint === rawFingerprint(files));
 }
 
-/** Every `delivery=D` directory under `account=/region=/date=/`, by day. */
+/** Every `delivery=D` directory under `date=/`, by day. */
 async function deliveryDirs(root: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const sub = async (dir: string, prefix: string) =>
     (await fs.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && d.name.startsWith(prefix)).map((d) => path.join(dir, d.name));
-  for (const a of await sub(root, 'account=')) {
-    for (const r of await sub(a, 'region=')) {
-      for (const e of await sub(r, 'date=')) {
-        for (const d of await sub(e, 'delivery=')) {
-          const day = DELIVERY_DIR.exec(path.basename(d))?.[1];
-          if (day) out.set(day, [...(out.get(day) ?? []), d]);
-        }
-      }
+  for (const e of await sub(root, 'date=')) {
+    for (const d of await sub(e, 'delivery=')) {
+      const day = DELIVERY_DIR.exec(path.basename(d))?.[1];
+      if (day) out.set(day, [...(out.get(day) ?? []), d]);
     }
   }
   return out;

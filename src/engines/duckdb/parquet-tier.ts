@@ -8,14 +8,22 @@ import { MANIFEST_FILE, parquetRoot, partitionKey, rawFingerprint, readManifest,
 export interface RoutedFiles {
   /** raw files of the partitions not (or no longer) compacted */
   readonly raw: LakeFile[];
-  /** Parquet files of the compacted partitions */
+  /** Parquet files of the delivery days with compacted partitions */
   readonly parquet: LakeFile[];
+  /**
+   * When those files also hold rows the plan must not read from them (partitions outside the
+   * plan, or no longer compacted and read raw instead): the partitions to keep, as
+   * `account/region/day` keys. Null: every row of the files belongs to the plan.
+   */
+  readonly parquetPartitions: string[] | null;
 }
 
 /**
  * Which tier serves each planned partition: Parquet when the manifest records it compacted from
  * exactly the raw files it holds now (names and sizes), the raw files otherwise (recent days,
  * late deliveries, a lake never compacted, a manifest written by another DuckDB version).
+ * A delivery day's Parquet files hold all its partitions: they are read when any planned
+ * partition of the day is served from them, restricted to those when the plan reads fewer.
  */
 interface GroupFiles {
   /** the folder lists the group was computed from (LocalLake keeps them while folders are unchanged) */
@@ -39,25 +47,34 @@ export class ParquetTier {
 
   async route(partitions: readonly LakePartition[]): Promise<RoutedFiles> {
     const manifest = this.enabled ? await this.manifest() : null;
-    if (!manifest) return { raw: await this.lake.files(partitions), parquet: [] };
+    if (!manifest) return { raw: await this.lake.files(partitions), parquet: [], parquetPartitions: null };
     const groups = new Map<string, LakePartition[]>();
     for (const p of partitions) {
       const key = `${p.day}|${partitionKey(p)}`;
       groups.set(key, [...(groups.get(key) ?? []), p]);
     }
     const raw: LakeFile[] = [];
-    const parquet: LakeFile[] = [];
-    const root = parquetRoot(this.lake.root);
+    /** by delivery day: the planned partitions served from its Parquet files */
+    const served = new Map<string, string[]>();
     for (const [key, parts] of groups) {
       const { files, fingerprint } = await this.groupFiles(key, parts);
-      const done = manifest.days[parts[0].day]?.partitions[partitionKey(parts[0])];
-      if (done && done.fingerprint === fingerprint) {
-        // bytes are apportioned evenly: budgets and cost facts need the total, not each file's
-        const each = done.outputs.length ? done.outputBytes / done.outputs.length : 0;
-        parquet.push(...done.outputs.map((f) => ({ path: path.join(root, f), bytes: each })));
-      } else raw.push(...files);
+      const day = parts[0].day;
+      const done = manifest.days[day]?.partitions[partitionKey(parts[0])];
+      if (done && done.fingerprint === fingerprint) served.set(day, [...(served.get(day) ?? []), partitionKey(parts[0])]);
+      else raw.push(...files);
     }
-    return { raw, parquet };
+    const root = parquetRoot(this.lake.root);
+    const parquet: LakeFile[] = [];
+    let restricted = false;
+    for (const [day, keys] of served) {
+      const done = manifest.days[day];
+      // bytes are apportioned evenly: budgets and cost facts need the total, not each file's
+      const each = done.outputs.length ? done.outputBytes / done.outputs.length : 0;
+      parquet.push(...done.outputs.map((f) => ({ path: path.join(root, f), bytes: each })));
+      if (keys.length < Object.keys(done.partitions).length) restricted = true;
+    }
+    const parquetPartitions = restricted ? [...served].flatMap(([day, keys]) => keys.map((k) => `${k}/${day}`)).sort() : null;
+    return { raw, parquet, parquetPartitions };
   }
 
   /**
