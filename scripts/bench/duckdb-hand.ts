@@ -21,7 +21,7 @@ export function handSql(tier: HandTier, lakeDir: string, range: { from: string; 
     tier === 'raw'
       ? `(SELECT unnest(Records) AS r FROM read_json(${q(rawGlob)}, ` +
         `columns = {Records: 'STRUCT("eventTime" VARCHAR, "userIdentity" STRUCT("arn" VARCHAR, "invokedBy" VARCHAR, "accountId" VARCHAR, "principalId" VARCHAR))[]'}))`
-      : `read_parquet(${q(path.join(lakeDir, 'parquet/*/*/*/*/*.parquet'))})`;
+      : `read_parquet(${q(path.join(lakeDir, 'parquet/*/*/*.parquet'))})`;
   const col = (name: string) => (tier === 'raw' ? `r.${name}` : name);
   return (
     `SELECT ${IDENTITY_KEY_SQL(col('userIdentity'))} AS key, count(*) AS n FROM ${records} ` +
