@@ -126,22 +126,16 @@ export class LakeCompactor {
           total += redo.length + requeue.length;
         }
         for (const w of batch.filter((b) => !requeue.includes(b.day))) {
-          // From here until the day is recorded again, its partitions are served from the raw files.
-          manifest = withoutDays(manifest, [w.day]);
-          await writeManifest(this.deps.lake.root, manifest);
-          const compacted = await this.swapIn(root, tmp, w, existing.get(w.day) ?? [], again.get(w.day) ?? []);
-          existing.set(w.day, (again.get(w.day) ?? []).map((dir) => path.join(root, path.relative(tmp, dir))));
-          manifest = { ...manifest, days: { ...manifest.days, [w.day]: compacted } };
-          await writeManifest(this.deps.lake.root, manifest);
+          const compacted = await this.recordDay(root, tmp, manifest, w, existing, again.get(w.day) ?? []);
+          manifest = compacted.manifest;
           totals.compacted++;
           done.add(w.day);
-          for (const p of Object.values(compacted.partitions)) {
+          for (const p of Object.values(compacted.day.partitions)) {
             totals.rawFiles += p.rawFiles;
             totals.rawBytes += p.rawBytes;
           }
-          totals.parquetFiles += compacted.outputs.length;
-          totals.parquetBytes += compacted.outputBytes;
-          this.deps.logger.debug({ day: w.day }, 'compacted delivery day');
+          totals.parquetFiles += compacted.day.outputs.length;
+          totals.parquetBytes += compacted.day.outputBytes;
         }
       } finally {
         await fs.rm(tmp, { recursive: true, force: true });
@@ -149,6 +143,29 @@ export class LakeCompactor {
       progress(totals.compacted, total, batch[batch.length - 1].day);
     }
     return { days: work.length, skipped: work.filter((w) => !done.has(w.day)).length, ...totals };
+  }
+
+  /**
+   * Swaps a day's new output in and records it: dropped from the manifest first (its partitions
+   * are served from the raw files until it is recorded again), then recorded with its outputs.
+   * `existing` (delivery day -> its directories in the tier) is kept up to date.
+   */
+  private async recordDay(
+    root: string,
+    tmp: string,
+    before: ParquetManifest,
+    w: DayWork,
+    existing: Map<string, string[]>,
+    newDirs: readonly string[],
+  ): Promise<{ manifest: ParquetManifest; day: CompactedDay }> {
+    const dropped = withoutDays(before, [w.day]);
+    await writeManifest(this.deps.lake.root, dropped);
+    const day = await this.swapIn(root, tmp, w, existing.get(w.day) ?? [], newDirs);
+    existing.set(w.day, newDirs.map((dir) => path.join(root, path.relative(tmp, dir))));
+    const manifest = { ...dropped, days: { ...dropped.days, [w.day]: day } };
+    await writeManifest(this.deps.lake.root, manifest);
+    this.deps.logger.debug({ day: w.day }, 'compacted delivery day');
+    return { manifest, day };
   }
 
   /**
