@@ -24,6 +24,7 @@ import {
   type Script,
 } from '../support/athena-fakes';
 import { trinoErrors } from '../support/trino-parser';
+import { failure } from '../support/expect-failure';
 
 const NOW = '2024-03-10T12:00:00Z';
 const OLD = statsOver('2024-03-01T00:00:00Z', '2024-03-05T00:00:00Z');
@@ -33,15 +34,6 @@ let athena: FakeAthena | undefined;
 const fake = (...scripts: Script[]) => (athena = new FakeAthena(scripts));
 afterEach(() => athena?.restore());
 
-async function failure(p: Promise<unknown>): Promise<TrailgateError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TrailgateError);
-    return e as TrailgateError;
-  }
-  throw new Error('expected the run to fail');
-}
 
 const okAfter = (runningPolls: number, extra: Partial<Script> = {}): Script => ({
   statuses: [...Array<typeof running>(runningPolls).fill(running), succeeded],

@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-athena';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { TrailgateError } from '../../src/domain/trailgate-error';
 import { CachedEngine } from '../../src/engines/cached-engine';
 import type { Row } from '../../src/engines/engine';
 import { eventSelectOf } from '../../src/query/event-columns';
@@ -22,6 +21,7 @@ import { ExportService } from '../../src/services/export.service';
 import { DEFAULT_LIMITS } from '../../src/services/limits';
 import { athenaEngine, FAKE_CREDENTIALS, fakeClock, silentLogger } from '../support/athena-fakes';
 import { principal } from '../support/test-authenticator';
+import { failure } from '../support/expect-failure';
 
 /**
  * Exports on Athena: the query runs as any other (start → poll → stop on abort or budget), then
@@ -162,15 +162,6 @@ async function collect(batches: AsyncIterable<readonly Row[]>): Promise<Row[][]>
   return out;
 }
 
-async function failure(p: Promise<unknown>): Promise<TrailgateError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TrailgateError);
-    return e as TrailgateError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('AthenaEngine.stream', () => {
   it('reads the result object from OutputLocation, decoded by the query column types, in batches; never GetQueryResults', async () => {

@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { loadConfig } from '../../src/config/config';
-import { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine';
 import { generateSampleLake } from '../../src/lake/sample-generator';
-import { openHarness, silentLogger, type Harness } from '../support/gateway-harness';
+import { compactLake } from '../support/compact-lake';
+import { openHarness, type Harness } from '../support/gateway-harness';
 import { canonicalJson, loadReferenceLake, type Json } from '../support/reference-lake';
 import { principal } from '../support/test-authenticator';
 
@@ -27,15 +26,7 @@ const OPERATIONS: Array<[string, Record<string, unknown>]> = [
   [`query($f: EventFilter!) { events(filter: $f, first: 1000) { edges { node { eventId eventTime eventName } } } }`, { f: { range: ALL } }],
 ];
 
-async function compact(opts: { from?: string; to?: string; force?: boolean }) {
-  const config = loadConfig({ lake }, { TRAILGATE_DUCKDB_THREADS: '2' });
-  const engine = await DuckDbEngine.open({ lakeDir: lake, ...config.duckdb, queryTimeoutMs: 600_000, inventoryTtlMs: 0, logger: silentLogger() });
-  try {
-    return await engine.compact({ to: '2090-01-01', ...opts });
-  } finally {
-    await engine.close();
-  }
-}
+const compact = (opts: { from?: string; to?: string; force?: boolean }) => compactLake(lake, opts);
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 

@@ -2,11 +2,10 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { loadConfig } from '../../src/config/config';
-import { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine';
 import { generateSampleLake } from '../../src/lake/sample-generator';
 import { readManifest } from '../../src/lake/parquet-manifest';
-import { openHarness, silentLogger, type Harness } from '../support/gateway-harness';
+import { compactLake } from '../support/compact-lake';
+import { openHarness, type Harness } from '../support/gateway-harness';
 import { REAL_DATA_DIR, filterEvents, loadReferenceLake } from '../support/reference-lake';
 import { principal } from '../support/test-authenticator';
 
@@ -37,15 +36,7 @@ const OPERATIONS: Array<[string, string, Record<string, unknown>]> = [
   ['resources', `query($f: EventFilter!) { resources(filter: $f, first: 500) { edges { node { arn type accountId eventCount topPrincipals(first: 3) { value count } } } } }`, { f: { range: ALL } }],
 ];
 
-async function compact(lake: string, opts: { from?: string; to?: string; force?: boolean } = {}) {
-  const config = loadConfig({ lake }, { TRAILGATE_DUCKDB_THREADS: '2' });
-  const engine = await DuckDbEngine.open({ lakeDir: lake, ...config.duckdb, queryTimeoutMs: 600_000, inventoryTtlMs: 0, logger: silentLogger() });
-  try {
-    return await engine.compact({ to: '2090-01-01', ...opts });
-  } finally {
-    await engine.close();
-  }
-}
+const compact = compactLake;
 
 async function answers(h: Harness, ops = OPERATIONS) {
   const out: unknown[] = [];

@@ -105,7 +105,8 @@ export class LakeCompactor {
     let total = queue.size;
     progress(0, total, [...queue].sort()[0] ?? '');
     while (queue.size > 0) {
-      const batch = nextBatch(await Promise.all([...queue].sort().map(async (d) => byDay.get(d) ?? (await this.days({ from: d, to: dayAfter(d) }))[0] ?? { day: d, files: new Map() })));
+      for (const d of queue) if (!byDay.has(d)) byDay.set(d, (await this.days({ from: d, to: dayAfter(d) }))[0] ?? { day: d, files: new Map() });
+      const batch = nextBatch([...queue].sort().map((d) => byDay.get(d)!));
       for (const w of batch) queue.delete(w.day);
       const tmp = path.join(root, `.tmp-${randomUUID()}`);
       try {

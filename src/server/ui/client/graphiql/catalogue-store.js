@@ -1,27 +1,21 @@
+import { createExternalStore } from './external-store';
+
 /**
  * The persisted baselines this caller may run, with their documents (GET /ui/catalogue, sent with
  * the headers of GraphiQL's header editor). A tiny external store for React's useSyncExternalStore.
  */
 export function createCatalogueStore() {
-  let state = { status: 'idle', operations: [], error: null };
-  const listeners = new Set();
-  const set = (next) => {
-    state = next;
-    for (const listener of listeners) listener();
-  };
+  const { get, set, subscribe, getSnapshot } = createExternalStore({ status: 'idle', operations: [], error: null });
   return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    getSnapshot: () => state,
+    subscribe,
+    getSnapshot,
     /** the catalogue operation whose document is exactly `query`, if loaded */
     byDocument(query) {
       const text = typeof query === 'string' ? query.trim() : '';
-      return state.operations.find((op) => op.document.trim() === text) ?? null;
+      return get().operations.find((op) => op.document.trim() === text) ?? null;
     },
     async load(headers) {
-      set({ ...state, status: 'loading', error: null });
+      set({ ...get(), status: 'loading', error: null });
       try {
         const response = await fetch('/ui/catalogue', { headers: { accept: 'application/json', ...headers } });
         const body = await response.json();

@@ -1,3 +1,4 @@
+import { createExternalStore } from './external-store';
 import { editorJson } from './trailgate-fetcher';
 
 /**
@@ -5,18 +6,10 @@ import { editorJson } from './trailgate-fetcher';
  * server; `extensions.trailgate.explain` lists each engine query (SQL, parameters, partitions).
  */
 export function createExplainStore(fetcher) {
-  let state = { status: 'idle', queries: [], errors: [] };
-  const listeners = new Set();
-  const set = (next) => {
-    state = next;
-    for (const listener of listeners) listener();
-  };
+  const { set, subscribe, getSnapshot } = createExternalStore({ status: 'idle', queries: [], errors: [] });
   return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    getSnapshot: () => state,
+    subscribe,
+    getSnapshot,
     /** `editors`: GraphiQL's state (query, variable and header editors, operation name) */
     async run({ queryEditor, variableEditor, headerEditor, operationName }) {
       const query = queryEditor?.getValue() ?? '';
