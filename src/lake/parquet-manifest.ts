@@ -32,7 +32,22 @@ export interface CompactedDay {
   /** Parquet files written from the day (every partition), relative to `<lake>/parquet` */
   readonly outputs: readonly string[];
   readonly outputBytes: number;
+  /**
+   * The identity rollup of each output (`<output dir>/_rollup/identities.parquet`, relative to
+   * `<lake>/parquet`) and the definition it was written with (ROLLUP_DIGEST). Absent in a tier
+   * written before rollups: `trailgate compact` adds them from the outputs.
+   */
+  readonly rollups?: CompactedRollups;
 }
+
+export interface CompactedRollups {
+  readonly digest: string;
+  readonly files: readonly string[];
+  readonly bytes: number;
+}
+
+/** Where the identity rollup of an output directory (`date=E/delivery=D`) lives. */
+export const ROLLUP_FILE = path.join('_rollup', 'identities.parquet');
 
 export interface ParquetManifest {
   readonly version: number;

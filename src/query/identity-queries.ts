@@ -11,7 +11,8 @@ export interface IdentityPosition {
   readonly key: string;
 }
 
-const SUMMARY = [
+/** What a principal's summary holds (Identity's scalar fields); also what the identity rollup stores (identity-rollup.ts). */
+export const IDENTITY_SUMMARY = [
   item('identity_key', field('identityKey')),
   item('identity_type', agg('max', field('identityType'))),
   item('account_id', agg('max', field('identityAccountId'))),
@@ -32,7 +33,7 @@ export function identitiesQuery(filter: EventFilterSpec, plan: PartitionPlan, fi
   return select({
     plan,
     where: filterPredicate(filter),
-    select: SUMMARY,
+    select: IDENTITY_SUMMARY,
     groupBy: [k],
     having: after ? or(cmp('<', n, lit(after.count)), and(eq(n, lit(after.count)), cmp('>', k, lit(after.key)))) : null,
     orderBy: RANKING,
@@ -45,7 +46,7 @@ export function identitySummariesQuery(keys: readonly string[], range: TimeRange
   return select({
     plan,
     where: and(rangePredicate(range), scope, inList(field('identityKey'), keys)),
-    select: SUMMARY,
+    select: IDENTITY_SUMMARY,
     groupBy: [field('identityKey')],
     orderBy: RANKING,
   });

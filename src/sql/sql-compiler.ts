@@ -91,6 +91,11 @@ export abstract class SqlCompiler {
     return this.parseTime(`src.${this.col('eventtime')}`);
   }
 
+  /** SQL that stands for an expression instead of its usual rendering (a dialect reading pre-aggregated rows). */
+  protected exprOverride(_e: Expr): string | undefined {
+    return undefined;
+  }
+
   /** Runs before rendering (a dialect may bind its source's parameters first). */
   protected prologue(): void {}
 
@@ -183,7 +188,7 @@ export abstract class SqlCompiler {
    * The row-level access rule, rendered into every statement: a scoped plan keeps only rows of its
    * accounts (scope ∩ requested). A plan without a scope is refused rather than read unscoped.
    */
-  private scopePredicate(plan: PartitionPlan): string | null {
+  protected scopePredicate(plan: PartitionPlan): string | null {
     if (plan.scope !== '*' && !Array.isArray(plan.scope)) throw new Error('refusing to render a query without a principal scope');
     if (plan.scope === '*') return null;
     const accounts = plan.accounts ?? [];
@@ -245,7 +250,7 @@ export abstract class SqlCompiler {
     );
   }
 
-  private order(items: readonly OrderItem[]): string {
+  protected order(items: readonly OrderItem[]): string {
     return items.map((o) => `${this.expr(o.expr)} ${o.dir === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
   }
 
@@ -255,6 +260,8 @@ export abstract class SqlCompiler {
   }
 
   expr(e: Expr): string {
+    const replaced = this.exprOverride(e);
+    if (replaced !== undefined) return replaced;
     switch (e.kind) {
       case 'field':
         return this.field(e.name);

@@ -5,9 +5,11 @@ import type { Logger } from 'pino';
 import type { AccountScope } from '../../domain/principal';
 import { TrailgateError } from '../../domain/trailgate-error';
 import type { Query } from '../../query/ir';
+import { matchIdentityRollup, type RollupMatch } from '../../query/identity-rollup';
 import { selectPartitions } from '../../query/partition-planner';
 import type { CompiledSql } from '../../sql/compiled-sql';
 import { DuckDbCompiler, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
+import { DuckDbRollupCompiler } from '../../sql/duckdb-rollup-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
 import type { Engine, EngineResult, ExplainedQuery, LakeInfo, StreamOptions, ReadinessCheck, Row, RunOptions } from '../engine';
@@ -38,6 +40,16 @@ const INITIAL_OBJECT_BYTES = 16 * 1024 * 1024;
 const MAX_QUARANTINE_RETRIES = 25;
 
 const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
+
+/** The files a query reads (see DuckDbEngine.filesFor). */
+interface Planned {
+  readonly files: LakeFile[];
+  /** Parquet files: the tier's outputs, or its identity rollups when `rollup` is set */
+  readonly parquet: LakeFile[];
+  readonly parquetPartitions: string[] | null;
+  readonly rollup: RollupMatch | null;
+  readonly partitions: string[];
+}
 
 /** The files' paths and sizes: a file rewritten with more records changes it, the SQL does not. */
 const filesFingerprint = (files: readonly LakeFile[]): string =>
@@ -73,15 +85,26 @@ export class DuckDbEngine implements Engine {
     return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts, `duckdb ${version}, format ${PARQUET_FORMAT}`);
   }
 
-  private async filesFor(query: Query): Promise<{ files: LakeFile[]; parquet: LakeFile[]; parquetPartitions: string[] | null; partitions: string[] }> {
+  /**
+   * What a query reads: raw files, Parquet files, or (a principal summary over whole hours of
+   * compacted days) only the identity rollups of those days, then in `parquet`.
+   */
+  private async filesFor(query: Query): Promise<Planned> {
     const plan = queryRoot(query).plan;
     const parts = selectPartitions(plan, await this.lake.partitions());
-    const { raw, parquet, parquetPartitions } = await this.tier.route(parts);
+    const { raw, parquet, parquetPartitions, rollups } = await this.tier.route(parts);
+    const rollup = rollups ? matchIdentityRollup(query) : null;
     // Several bucket prefixes may hold the same account/region/day: list each once.
-    return { files: raw, parquet, parquetPartitions, partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
+    const partitions = [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))];
+    if (rollup && rollups) return { files: [], parquet: rollups, parquetPartitions, rollup, partitions };
+    return { files: raw, parquet, parquetPartitions, rollup: null, partitions };
   }
 
-  private compile(query: Query, files: readonly LakeFile[], parquet: readonly LakeFile[] = [], parquetPartitions: readonly string[] | null = null): CompiledSql {
+  private compile(query: Query, files: readonly LakeFile[], planned: Omit<Planned, 'files' | 'partitions'>): CompiledSql {
+    const { parquet, parquetPartitions, rollup } = planned;
+    if (rollup && query.kind === 'select') {
+      return new DuckDbRollupCompiler(this.objectLimit).compileQuery(query, rollup, parquet.map((f) => f.path), parquetPartitions);
+    }
     return new DuckDbCompiler({ files: files.map((f) => f.path), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
   }
 
@@ -94,6 +117,7 @@ export class DuckDbEngine implements Engine {
       execute: (files, make) => this.execute(files, make, {}),
       statement: (files, outDir) => new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCompaction(outDir),
       antiJoin: (target, earlier, outFile) => new DuckDbCompiler({ files: [], maxObjectBytes: this.objectLimit }).compileTierAntiJoin(target, earlier, outFile),
+      rollup: (dataFiles, outFile) => new DuckDbRollupCompiler(this.objectLimit).compileBuild(dataFiles, outFile),
       write: async (compiled) => Number((await this.runSql(compiled, {}))[0]?.Count ?? 0),
     }).run(opts, progress);
   }
@@ -103,10 +127,11 @@ export class DuckDbEngine implements Engine {
   }
 
   async explain(query: Query): Promise<ExplainedQuery> {
-    const { files, parquet, parquetPartitions, partitions } = await this.filesFor(query);
+    const planned = await this.filesFor(query);
+    const { files, parquet, partitions } = planned;
     return {
       engine: this.name,
-      compiled: this.compile(query, files, parquet, parquetPartitions),
+      compiled: this.compile(query, files, planned),
       partitions,
       files: files.length + parquet.length,
       fingerprint: filesFingerprint([...files, ...parquet]),
@@ -115,11 +140,12 @@ export class DuckDbEngine implements Engine {
 
   async run(query: Query, opts: RunOptions): Promise<EngineResult> {
     const id = randomUUID();
-    const { files, parquet, parquetPartitions } = await this.filesFor(query);
+    const planned = await this.filesFor(query);
+    const { files, parquet } = planned;
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     const started = performance.now();
-    const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs, parquet, parquetPartitions), opts, id);
+    const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs, planned), opts, id);
     const engineMs = Math.round(performance.now() - started);
     const bytesScanned = read.reduce((n, f) => n + f.bytes, 0) + parquetBytes;
     const filesRead = read.length + parquet.length;
@@ -141,13 +167,14 @@ export class DuckDbEngine implements Engine {
    */
   async *stream(query: Query, opts: StreamOptions): AsyncGenerator<Row[]> {
     const id = randomUUID();
-    const { files, parquet, parquetPartitions } = await this.filesFor(query);
+    const planned = await this.filesFor(query);
+    const { files, parquet } = planned;
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     const t0 = performance.now();
     yield* streamRows({
       files,
-      compile: (fs) => this.compile(query, fs, parquet, parquetPartitions),
+      compile: (fs) => this.compile(query, fs, planned),
       recover: (e, current, attempt, compiled) => this.recover(e, current, attempt, compiled, opts, id),
       lease: () => this.pool.lease(),
       timeoutMs: opts.timeoutMs ?? this.opts.queryTimeoutMs,

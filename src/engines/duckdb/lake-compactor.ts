@@ -12,10 +12,13 @@ import {
   rawFingerprint,
   readManifest,
   writeManifest,
+  ROLLUP_FILE,
   type CompactedDay,
+  type CompactedRollups,
   type CompactedPartition,
   type ParquetManifest,
 } from '../../lake/parquet-manifest';
+import { ROLLUP_DIGEST } from '../../query/identity-rollup';
 import type { CompiledSql } from '../../sql/compiled-sql';
 
 export interface CompactOptions {
@@ -35,6 +38,8 @@ export interface CompactSummary {
   readonly rawBytes: number;
   readonly parquetFiles: number;
   readonly parquetBytes: number;
+  /** compacted days whose identity rollups were written again from their unchanged outputs (a tier written before rollups, or by another definition) */
+  readonly rollupsRefreshed: number;
 }
 
 export type CompactProgress = (done: number, total: number, day: string) => void;
@@ -55,6 +60,8 @@ export interface LakeCompactorDeps {
   readonly statement: (files: readonly LakeFile[], outDir: string) => CompiledSql;
   /** the statement rewriting Parquet files without the records `earlier` files hold (DuckDbCompiler.compileTierAntiJoin) */
   readonly antiJoin: (target: readonly string[], earlier: readonly string[], outFile: string) => CompiledSql;
+  /** the statement writing the identity rollup of Parquet files (DuckDbRollupCompiler.compileBuild) */
+  readonly rollup: (dataFiles: readonly string[], outFile: string) => CompiledSql;
   /** runs a statement that reads no raw file; resolves to the rows it wrote */
   readonly write: (compiled: CompiledSql) => Promise<number>;
 }
@@ -126,7 +133,9 @@ export class LakeCompactor {
           for (const d of [...redo, ...requeue]) queue.add(d);
           total += redo.length + requeue.length;
         }
-        for (const w of batch.filter((b) => !requeue.includes(b.day))) {
+        const recorded = batch.filter((b) => !requeue.includes(b.day));
+        for (const w of recorded) for (const dir of again.get(w.day) ?? []) await this.writeRollup(dir);
+        for (const w of recorded) {
           const compacted = await this.recordDay(root, tmp, manifest, w, existing, again.get(w.day) ?? []);
           manifest = compacted.manifest;
           totals.compacted++;
@@ -143,7 +152,39 @@ export class LakeCompactor {
       }
       progress(totals.compacted, total, batch[batch.length - 1].day);
     }
-    return { days: work.length, skipped: work.filter((w) => !done.has(w.day)).length, ...totals };
+    const refreshed = await this.refreshRollups(root, manifest, work.map((w) => w.day).filter((d) => !done.has(d)));
+    return { days: work.length, skipped: work.filter((w) => !done.has(w.day)).length, ...totals, rollupsRefreshed: refreshed };
+  }
+
+  /** The identity rollup of an output directory's Parquet files, beside them (see ROLLUP_FILE). */
+  private async writeRollup(dir: string, outFile = path.join(dir, ROLLUP_FILE)): Promise<void> {
+    const data = (await fs.readdir(dir)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(dir, n));
+    await fs.mkdir(path.dirname(outFile), { recursive: true });
+    if (data.length > 0) await this.deps.write(this.deps.rollup(data, outFile));
+  }
+
+  /**
+   * Compacted days left as they were whose rollups are missing or of another definition: written
+   * again from their outputs (no raw file is read), swapped in by rename, then recorded.
+   */
+  private async refreshRollups(root: string, manifest: ParquetManifest, days: readonly string[]): Promise<number> {
+    let refreshed = 0;
+    let current = manifest;
+    for (const day of days) {
+      const done = current.days[day];
+      if (!done || done.rollups?.digest === ROLLUP_DIGEST) continue;
+      for (const dir of new Set(done.outputs.map((o) => path.join(root, path.dirname(o))))) {
+        const target = path.join(dir, ROLLUP_FILE);
+        const fresh = `${target}.new`;
+        await this.writeRollup(dir, fresh);
+        await fs.rename(fresh, target);
+      }
+      current = { ...current, days: { ...current.days, [day]: { ...done, rollups: await rollupsOf(root, done.outputs) } } };
+      await writeManifest(this.deps.lake.root, current);
+      refreshed++;
+    }
+    if (refreshed > 0) this.deps.logger.info({ days: refreshed }, 'identity rollups written for compacted days that had none of the current definition');
+    return refreshed;
   }
 
   /**
@@ -235,7 +276,7 @@ export class LakeCompactor {
       partitions[key] = { fingerprint: rawFingerprint(kept), rawFiles: kept.length, rawBytes: kept.reduce((n, f) => n + f.bytes, 0) };
     }
     outputs.sort();
-    return { compactedAt: new Date().toISOString(), partitions, outputs, outputBytes: await sizeOf(root, outputs) };
+    return { compactedAt: new Date().toISOString(), partitions, outputs, outputBytes: await sizeOf(root, outputs), rollups: await rollupsOf(root, outputs) };
   }
 
   /** Temporary directories of interrupted runs. */
@@ -338,6 +379,16 @@ async function deliveryDirs(root: string): Promise<Map<string, string[]>> {
     }
   }
   return out;
+}
+
+/** The rollup files beside a day's outputs (one per output directory holding data). */
+async function rollupsOf(root: string, outputs: readonly string[]): Promise<CompactedRollups> {
+  const files: string[] = [];
+  for (const dir of new Set(outputs.map((o) => path.dirname(o)))) {
+    const rel = path.join(dir, ROLLUP_FILE);
+    if (await fs.stat(path.join(root, rel)).catch(() => null)) files.push(rel);
+  }
+  return { digest: ROLLUP_DIGEST, files, bytes: await sizeOf(root, files) };
 }
 
 async function sizeOf(root: string, files: readonly string[]): Promise<number> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LakeFile, LakePartition } from '../../lake/lake-layout';
 import type { LocalLake } from '../../lake/local-lake';
+import { ROLLUP_DIGEST } from '../../query/identity-rollup';
 import { MANIFEST_FILE, parquetRoot, partitionKey, rawFingerprint, readManifest, type ParquetManifest } from '../../lake/parquet-manifest';
 
 export interface RoutedFiles {
@@ -16,6 +17,11 @@ export interface RoutedFiles {
    * `account/region/day` keys. Null: every row of the files belongs to the plan.
    */
   readonly parquetPartitions: string[] | null;
+  /**
+   * The identity rollups of those days, when every planned partition is served from Parquet and
+   * every day read has a rollup of the current definition (ROLLUP_DIGEST); null otherwise.
+   */
+  readonly rollups: LakeFile[] | null;
 }
 
 /**
@@ -47,7 +53,7 @@ export class ParquetTier {
 
   async route(partitions: readonly LakePartition[]): Promise<RoutedFiles> {
     const manifest = this.enabled ? await this.manifest() : null;
-    if (!manifest) return { raw: await this.lake.files(partitions), parquet: [], parquetPartitions: null };
+    if (!manifest) return { raw: await this.lake.files(partitions), parquet: [], parquetPartitions: null, rollups: null };
     const groups = new Map<string, LakePartition[]>();
     for (const p of partitions) {
       const key = `${p.day}|${partitionKey(p)}`;
@@ -74,7 +80,12 @@ export class ParquetTier {
       if (keys.length < Object.keys(done.partitions).length) restricted = true;
     }
     const parquetPartitions = restricted ? [...served].flatMap(([day, keys]) => keys.map((k) => `${k}/${day}`)).sort() : null;
-    return { raw, parquet, parquetPartitions };
+    const days = [...served.keys()].map((d) => manifest.days[d]);
+    const rollups =
+      raw.length === 0 && days.length > 0 && days.every((d) => d.rollups?.digest === ROLLUP_DIGEST)
+        ? days.flatMap(({ rollups: r }) => r!.files.map((f) => ({ path: path.join(root, f), bytes: r!.files.length ? r!.bytes / r!.files.length : 0 })))
+        : null;
+    return { raw, parquet, parquetPartitions, rollups };
   }
 
   /**

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { IDENTITY_SUMMARY } from './identity-queries';
+import type { AggFn, Expr, LiteralValue, Pred, Query } from './ir';
+import { field } from './ir-builders';
+
+/**
+ * The identity rollup: principal summaries pre-aggregated per hour when a day is compacted, so
+ * that "who was active, how much" over a month reads a few hundred thousand rows instead of every
+ * event (the Parquet tier's `_rollup/identities.parquet` beside each compacted output).
+ *
+ * A row per (principal, hour, effective account, region, delivery folder) with the summary's
+ * aggregates. Every aggregate of IDENTITY_SUMMARY decomposes (counts add up, minima and maxima of
+ * parts are the minimum and maximum of the whole), so a summary over whole hours is the merge of
+ * the rows of those hours: exactly what the events give.
+ */
+export const ROLLUP_HOUR_MS = 3_600_000;
+
+export type RollupMerge = 'sum' | 'min' | 'max';
+
+export interface RollupMeasure {
+  /** its column in the rollup (the summary's alias) */
+  readonly alias: string;
+  /** the aggregate over events, as identity queries write it */
+  readonly expr: Extract<Expr, { kind: 'agg' }>;
+  /** how rows of the rollup combine */
+  readonly merge: RollupMerge;
+}
+
+/** Filter fields the rollup keeps as columns, with their column names. */
+export const ROLLUP_FILTER_COLUMNS = { identityKey: 'identity_key', account: 'tg_account', awsRegion: 'aws_region' } as const;
+type FilterField = keyof typeof ROLLUP_FILTER_COLUMNS;
+
+const MERGE: Partial<Record<AggFn, RollupMerge>> = { count: 'sum', min: 'min', max: 'max' };
+
+export const ROLLUP_KEY: Expr = field('identityKey');
+
+export const ROLLUP_MEASURES: readonly RollupMeasure[] = IDENTITY_SUMMARY.filter((i) => i.expr.kind === 'agg').map((i) => {
+  const expr = i.expr as Extract<Expr, { kind: 'agg' }>;
+  const merge = MERGE[expr.fn];
+  if (!merge) throw new Error(`the identity rollup cannot merge ${expr.fn} (${i.alias})`);
+  return Object.freeze({ alias: i.alias, expr, merge });
+});
+
+/** Changes whenever what a rollup row holds changes: rollups of another definition are not read. */
+export const ROLLUP_DIGEST = createHash('sha256')
+  .update(JSON.stringify({ v: 1, key: ROLLUP_KEY, filters: ROLLUP_FILTER_COLUMNS, measures: ROLLUP_MEASURES }))
+  .digest('base64url')
+  .slice(0, 16);
+
+/** A query the rollup answers: its whole hours, and the filters to apply to the rollup's rows. */
+export interface RollupMatch {
+  readonly from: Date;
+  readonly to: Date;
+  /** IN lists on the rollup's filter columns (ROLLUP_FILTER_COLUMNS) */
+  readonly filters: readonly Pred[];
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** The rollup measure an expression is, if any. */
+export function rollupMeasure(e: Expr): RollupMeasure | undefined {
+  return e.kind === 'agg' ? ROLLUP_MEASURES.find((m) => same(m.expr, e)) : undefined;
+}
+
+export const isRollupKey = (e: Expr): boolean => same(e, ROLLUP_KEY);
+
+/**
+ * Whether the rollup answers a query exactly, and how: a summary per principal (grouped by the
+ * principal only, every selected value the key or a rollup measure, HAVING and ORDER BY over
+ * those), whose events are filtered by a range of whole hours and, optionally, IN lists of
+ * accounts, regions or principals. Anything else (another filter, a partial hour, an expansion)
+ * is answered from the events.
+ */
+export function matchIdentityRollup(q: Query): RollupMatch | null {
+  if (q.kind !== 'select' || q.unnest !== null || q.groupBy.length !== 1 || !isRollupKey(q.groupBy[0])) return null;
+  const aliases = new Set<string>();
+  for (const i of q.select) {
+    if (!isRollupKey(i.expr) && !rollupMeasure(i.expr)) return null;
+    aliases.add(i.alias);
+  }
+  const known = (e: Expr): boolean => isRollupKey(e) || rollupMeasure(e) !== undefined || e.kind === 'literal' || (e.kind === 'ref' && aliases.has(e.alias));
+  if (q.having && !predOver(q.having, known)) return null;
+  if (!q.orderBy.every((o) => known(o.expr))) return null;
+
+  let from = -Infinity;
+  let to = Infinity;
+  const filters: Pred[] = [];
+  const conjuncts = q.where.kind === 'and' ? q.where.preds : q.where.kind === 'true' ? [] : [q.where];
+  for (const p of conjuncts) {
+    if (p.kind === 'cmp' && same(p.left, field('eventTime')) && p.right.kind === 'instant') {
+      if (p.op === '>=') from = Math.max(from, p.right.value.getTime());
+      else if (p.op === '<') to = Math.min(to, p.right.value.getTime());
+      else return null;
+    } else if (p.kind === 'in' && p.expr.kind === 'field' && p.expr.name in ROLLUP_FILTER_COLUMNS && p.values.every(isText)) {
+      filters.push(p);
+    } else return null;
+  }
+  if (!wholeHour(from) || !wholeHour(to) || from >= to) return null;
+  return { from: new Date(from), to: new Date(to), filters };
+}
+
+/** The rollup column of a filter field (see ROLLUP_FILTER_COLUMNS). */
+export function rollupFilterColumn(e: Expr): string | undefined {
+  return e.kind === 'field' && e.name in ROLLUP_FILTER_COLUMNS ? ROLLUP_FILTER_COLUMNS[e.name as FilterField] : undefined;
+}
+
+const isText = (v: LiteralValue): boolean => typeof v === 'string';
+const wholeHour = (ms: number): boolean => Number.isFinite(ms) && ms % ROLLUP_HOUR_MS === 0;
+
+/** Whether every expression a HAVING test reads is one `known` accepts. */
+function predOver(p: Pred, known: (e: Expr) => boolean): boolean {
+  switch (p.kind) {
+    case 'true':
+      return true;
+    case 'cmp':
+      return known(p.left) && known(p.right);
+    case 'in':
+    case 'isNull':
+    case 'isTrue':
+      return known(p.expr);
+    case 'and':
+    case 'or':
+      return p.preds.every((x) => predOver(x, known));
+    case 'not':
+    case 'notTrue':
+      return predOver(p.pred, known);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,81 @@
+import type { EventSelect, Expr } from '../query/ir';
+import { field, instant } from '../query/ir-builders';
+import { isRollupKey, ROLLUP_FILTER_COLUMNS, ROLLUP_MEASURES, rollupFilterColumn, rollupMeasure, type RollupMatch } from '../query/identity-rollup';
+import { VALID_RECORD } from '../query/valid-record';
+import type { CompiledSql } from './compiled-sql';
+import { DuckDbCompiler, PARQUET_TYPED_COLUMNS } from './duckdb-compiler';
+import { encodeString } from './literal-encoder';
+
+/** The delivery folder columns every tier row carries (a plan may read only some of a day's partitions). */
+const FOLDER = `concat_ws('/', tg_folder_account, tg_folder_region, tg_delivery)`;
+
+/**
+ * The identity rollup in DuckDB (see src/query/identity-rollup.ts): the statement that writes it
+ * from a compacted output, and the statements that answer a matching query from it.
+ */
+export class DuckDbRollupCompiler extends DuckDbCompiler {
+  /** whether expressions render over rollup rows (see exprOverride) */
+  private overRollup = false;
+
+  constructor(maxObjectBytes: number) {
+    super({ files: [], maxObjectBytes });
+  }
+
+  /**
+   * The rollup of compacted Parquet files into `outFile`: their valid records grouped by principal,
+   * hour, effective account, region and delivery folder, with the summary's aggregates. Reads only
+   * typed columns (no record text).
+   */
+  compileBuild(dataFiles: readonly string[], outFile: string): CompiledSql {
+    this.takeParams();
+    this.overRollup = false;
+    const filters = Object.entries(ROLLUP_FILTER_COLUMNS).map(([name, col]) => `${this.expr(field(name as keyof typeof ROLLUP_FILTER_COLUMNS))} AS ${col}`);
+    const measures = ROLLUP_MEASURES.map((m) => `${this.expr(m.expr)} AS ${m.alias}`);
+    const valid = this.pred(VALID_RECORD);
+    const untyped = [...this.usedColumns()].filter((c) => !PARQUET_TYPED_COLUMNS.has(c));
+    if (untyped.length > 0) throw new Error(`the identity rollup reads columns the tier does not type: ${untyped.join(', ')}`);
+    const files = this.bind({ type: 'VARCHAR[]', value: [...dataFiles] });
+    const sql =
+      `COPY (\n  SELECT ${filters.join(', ')}, date_trunc('hour', tg_time) AS tg_hour, tg_folder_account, tg_folder_region, tg_delivery,\n    ${measures.join(', ')}\n` +
+      `  FROM (SELECT *, tg_ts AS tg_time, coalesce(nullif(recipientaccountid, ''), tg_folder_account) AS tg_account FROM read_parquet(${files}, hive_partitioning = false)) AS dd\n` +
+      `  WHERE ${valid}\n  GROUP BY ALL\n  ORDER BY tg_hour, identity_key\n) TO ${encodeString(outFile)} (FORMAT parquet, COMPRESSION zstd)`;
+    return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
+  }
+
+  /**
+   * A query the rollup matches, over the rollup files of the days it reads: the rows of its whole
+   * hours, scope and IN filters, merged per principal. `partitions`: the `account/region/day`
+   * delivery folders to keep when the files hold more than the plan reads (null: every row).
+   */
+  compileQuery(q: EventSelect, match: RollupMatch, rollupFiles: readonly string[], partitions: readonly string[] | null): CompiledSql {
+    this.takeParams();
+    this.overRollup = true;
+    try {
+      const files = this.bind({ type: 'VARCHAR[]', value: [...rollupFiles] });
+      const where = [`tg_hour >= ${this.expr(instant(match.from))}`, `tg_hour < ${this.expr(instant(match.to))}`];
+      const scope = this.scopePredicate(q.plan);
+      if (scope) where.push(scope);
+      for (const p of match.filters) where.push(this.pred(p));
+      if (partitions) where.push(`list_contains(${this.bind({ type: 'VARCHAR[]', value: [...partitions] })}, ${FOLDER})`);
+      let sql =
+        `SELECT ${q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ')}\n` +
+        `FROM read_parquet(${files}, hive_partitioning = false)\nWHERE ${where.join(' AND ')}\nGROUP BY identity_key`;
+      if (q.having) sql += `\nHAVING ${this.pred(q.having)}`;
+      if (q.orderBy.length > 0) sql += `\nORDER BY ${this.order(q.orderBy)}`;
+      if (q.limit !== null) sql += `\nLIMIT ${Math.trunc(q.limit)}`;
+      return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
+    } finally {
+      this.overRollup = false;
+    }
+  }
+
+  /** Over rollup rows: the key and filter fields are columns, a measure merges its column. */
+  protected override exprOverride(e: Expr): string | undefined {
+    if (!this.overRollup) return undefined;
+    if (isRollupKey(e)) return ROLLUP_FILTER_COLUMNS.identityKey;
+    const m = rollupMeasure(e);
+    if (m) return m.merge === 'sum' ? `CAST(sum(${m.alias}) AS BIGINT)` : `${m.merge}(${m.alias})`;
+    if (e.kind === 'agg') throw new Error(`not a rollup measure: ${JSON.stringify(e)}`);
+    return rollupFilterColumn(e);
+  }
+}
