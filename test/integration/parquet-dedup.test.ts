@@ -30,12 +30,12 @@ const compact = (opts: { from?: string; to?: string; force?: boolean }) => compa
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-/** Every row of the tier's Parquet files, as the record it holds (read straight from the files). */
+/** Every row of the tier's Parquet files, as the record it holds (read straight from the files; `_rollup/` holds summaries, not records). */
 async function tierRecords(): Promise<Json[]> {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory() && !e.name.startsWith('.')) walk(path.join(dir, e.name));
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== '_rollup') walk(path.join(dir, e.name));
       else if (e.name.endsWith('.parquet')) files.push(path.join(dir, e.name));
     }
   };

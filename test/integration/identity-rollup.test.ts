@@ -1,0 +1,241 @@
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ROLLUP_DIGEST } from '../../src/query/identity-rollup';
+import { generateSampleLake } from '../../src/lake/sample-generator';
+import { parquetRoot, readManifest, writeManifest } from '../../src/lake/parquet-manifest';
+import { compactLake } from '../support/compact-lake';
+import { openHarness, type Harness } from '../support/gateway-harness';
+import { filterEvents, iso, loadReferenceLake, type FilterInput, type ReferenceLake } from '../support/reference-lake';
+import { principal } from '../support/test-authenticator';
+
+/**
+ * The identity rollup (src/query/identity-rollup.ts): principal summaries over whole hours of
+ * compacted days are read from the per-hour rollups written at compaction, and answer exactly what
+ * the raw files answer (a gateway with TRAILGATE_PARQUET=off) and what a plain reduction of the
+ * raw JSON gives; anything the rollup cannot answer is read from the events.
+ */
+jest.setTimeout(300_000);
+
+const NO_CACHE = { TRAILGATE_CACHE: 'off' };
+const END = '2026-03-10';
+const WHOLE = { from: '2026-03-01T00:00:00Z', to: '2026-03-11T00:00:00Z' };
+
+const SUMMARY = `query($f: EventFilter!, $first: Int!, $after: String) {
+  identities(filter: $f, first: $first, after: $after) {
+    nodes { arn type accountId userName roleArn eventCount errorCount firstSeen lastSeen }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const lake = path.join(os.tmpdir(), `trailgate-rollup-${process.pid}`);
+let raw: Harness;
+let tiered: Harness;
+let ref: ReferenceLake;
+let accounts: string[];
+
+beforeAll(async () => {
+  rmSync(lake, { recursive: true, force: true });
+  accounts = (await generateSampleLake({ out: lake, events: 8000, days: 5, accounts: 3, seed: 11, orgId: 'o-rollup1234', end: END })).accounts;
+  // A record addressed to account 1 delivered to account 0's folder: raw reads for account 1 never
+  // open that folder, so neither may the rollup's rows of it count for account 1.
+  const stray = {
+    eventVersion: '1.08', eventID: 'rollup-stray-0001', eventTime: '2026-03-08T10:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject',
+    awsRegion: 'us-east-1', recipientAccountId: accounts[1], userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${accounts[1]}:user/stray`, accountId: accounts[1] },
+  };
+  writeFileSync(path.join(dayDir(accounts[0], 'us-east-1', '2026-03-08'), `${accounts[0]}_CloudTrail_us-east-1_20260308T1005Z_stray.json.gz`), gzipSync(JSON.stringify({ Records: [stray] })));
+  await compactLake(lake);
+  ref = loadReferenceLake(lake, { fresh: true });
+  raw = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
+  tiered = await openHarness(lake, NO_CACHE);
+});
+
+afterAll(async () => {
+  await raw?.close();
+  await tiered?.close();
+  rmSync(lake, { recursive: true, force: true });
+});
+
+/** The SQL of every engine query an operation runs (the explain extension). */
+async function statements(h: Harness, q: string, v: Record<string, unknown>, who?: ReturnType<typeof principal>): Promise<string[]> {
+  const res = await h.gateway.apollo.executeOperation({ query: q, variables: v }, { contextValue: h.gateway.context({ explain: true, principal: who }) });
+  const body = res.body.kind === 'single' ? res.body.singleResult : null;
+  expect(body?.errors).toBeUndefined();
+  return ((body?.extensions as any)?.trailgate?.explain ?? []).map((e: any) => String(e.sql));
+}
+
+const readsRollup = (sql: readonly string[]) => sql.length > 0 && sql.every((s) => /\btg_hour\b/.test(s) && !/\btg_raw\b/.test(s));
+
+/**
+ * Per principal: events, errors, first and last time, from the records themselves. Accounts (a
+ * filter or a principal's scope) select delivery folders as well as the records' own account.
+ */
+function reduce(f: FilterInput) {
+  const by = new Map<string, { arn: string; eventCount: number; errorCount: number; first: number; last: number }>();
+  for (const e of filterEvents(ref, f)) {
+    if (f.accounts && !f.accounts.includes(e.folderAccount)) continue;
+    const s = by.get(e.identityKey) ?? { arn: e.identityKey, eventCount: 0, errorCount: 0, first: Infinity, last: -Infinity };
+    s.eventCount++;
+    if (e.hasError) s.errorCount++;
+    s.first = Math.min(s.first, e.time);
+    s.last = Math.max(s.last, e.time);
+    by.set(e.identityKey, s);
+  }
+  return [...by.values()]
+    .sort((a, b) => b.eventCount - a.eventCount || (a.arn < b.arn ? -1 : 1))
+    .map((s) => ({ arn: s.arn, eventCount: s.eventCount, errorCount: s.errorCount, firstSeen: iso(s.first), lastSeen: iso(s.last) }));
+}
+
+/** A page without its cursor (cursors are signed by each gateway's own key). */
+const page = (r: { data?: Record<string, any> | null }) => ({ nodes: r.data?.identities.nodes, hasNextPage: r.data?.identities.pageInfo.hasNextPage });
+
+const plain = (nodes: any[]) => nodes.map((n) => ({ arn: n.arn, eventCount: n.eventCount, errorCount: n.errorCount, firstSeen: new Date(n.firstSeen).toISOString(), lastSeen: new Date(n.lastSeen).toISOString() }));
+
+describe('the identity rollup', () => {
+  it('is written beside every compacted output and recorded with its definition', async () => {
+    const manifest = (await readManifest(lake))!;
+    const days = Object.values(manifest.days);
+    expect(days.length).toBeGreaterThan(0);
+    for (const d of days) {
+      const dirs = new Set(d.outputs.map((o) => path.dirname(o)));
+      expect(d.rollups?.digest).toBe(ROLLUP_DIGEST);
+      expect(new Set(d.rollups!.files.map((f) => f.split(path.sep).slice(0, 2).join(path.sep)))).toEqual(dirs);
+    }
+  });
+
+  const filters: Array<[string, () => FilterInput]> = [
+    ['the whole lake', () => ({ range: WHOLE })],
+    ['whole hours inside days', () => ({ range: { from: '2026-03-07T05:00:00Z', to: '2026-03-09T17:00:00Z' } })],
+    ['one account', () => ({ range: WHOLE, accounts: [accounts[1]] })],
+    ['two regions', () => ({ range: WHOLE, regions: ['us-east-1', 'eu-west-1'] })],
+  ];
+
+  it.each(filters)('answers %s from the rollups, as raw files and the records do', async (_name, make) => {
+    const f = make();
+    const v = { f, first: 1000 };
+    expect(readsRollup(await statements(tiered, SUMMARY, v))).toBe(true);
+    expect(readsRollup(await statements(raw, SUMMARY, v))).toBe(false);
+    const [t, r] = [await tiered.exec(SUMMARY, v), await raw.exec(SUMMARY, v)];
+    expect(t.errors).toBeUndefined();
+    expect(page(t)).toEqual(page(r));
+    const expected = reduce(f);
+    expect(expected.length).toBeGreaterThan(3);
+    expect(plain(t.data!.identities.nodes)).toEqual(expected);
+  });
+
+  it('pages with the cursor as raw files do', async () => {
+    const f = { range: WHOLE };
+    const pages: unknown[][] = [[], []];
+    for (const [i, h] of [tiered, raw].entries()) {
+      let after: string | null = null;
+      for (let n = 0; n < 4; n++) {
+        const res: any = (await h.exec(SUMMARY, { f, first: 3, after })).data!.identities;
+        pages[i].push(...res.nodes);
+        if (!res.pageInfo.hasNextPage) break;
+        after = res.pageInfo.endCursor;
+      }
+    }
+    expect(pages[0]).toHaveLength(12);
+    expect(pages[0]).toEqual(pages[1]);
+    expect(plain(pages[0] as any[])).toEqual(reduce(f).slice(0, 12));
+  });
+
+  it('answers identity() lookups from the rollups', async () => {
+    const arn = reduce({ range: WHOLE })[2].arn;
+    const q = `query($r: TimeRange!, $arn: String!) { identity(range: $r, arn: $arn) { arn eventCount errorCount firstSeen lastSeen } }`;
+    const v = { r: WHOLE, arn };
+    expect(readsRollup(await statements(tiered, q, v))).toBe(true);
+    const t = await tiered.exec(q, v);
+    expect(t.data).toEqual((await raw.exec(q, v)).data);
+    expect(plain([t.data!.identity])).toEqual(reduce({ range: WHOLE }).filter((s) => s.arn === arn));
+  });
+
+  it('keeps a scoped principal to its accounts and the folders raw reads would open', async () => {
+    const scoped = principal({ id: 'rollup-scoped', accounts: [accounts[1], accounts[2]] });
+    const v = { f: { range: WHOLE }, first: 1000 };
+    expect(readsRollup(await statements(tiered, SUMMARY, v, scoped))).toBe(true);
+    const t = await tiered.exec(SUMMARY, v, scoped);
+    expect(t.errors).toBeUndefined();
+    expect(page(t)).toEqual(page(await raw.exec(SUMMARY, v, scoped)));
+    expect(plain(t.data!.identities.nodes)).toEqual(reduce({ range: WHOLE, accounts: [accounts[1], accounts[2]] }));
+  });
+
+  it.each<[string, FilterInput]>([
+    ['a range that starts inside an hour', { range: { from: '2026-03-07T05:30:00Z', to: '2026-03-09T17:00:00Z' } }],
+    ['a filter the rollup does not keep', { range: WHOLE, eventNames: ['AssumeRole', 'GetObject', 'ConsoleLogin'] }],
+    ['errors only', { range: WHOLE, hasError: true }],
+  ])('reads the events for %s, with the same answers', async (_name, f) => {
+    const v = { f, first: 1000 };
+    const sql = await statements(tiered, SUMMARY, v);
+    expect(sql.some((s) => /read_parquet/.test(s))).toBe(true);
+    expect(readsRollup(sql)).toBe(false);
+    const t = await tiered.exec(SUMMARY, v);
+    expect(page(t)).toEqual(page(await raw.exec(SUMMARY, v)));
+    expect(plain(t.data!.identities.nodes)).toEqual(reduce(f));
+  });
+});
+
+describe('the identity rollup as the lake changes', () => {
+  it('is not read for a day with a late delivery until the day is compacted again', async () => {
+    const manifest = (await readManifest(lake))!;
+    const day = Object.keys(manifest.days).sort()[1];
+    const [account, region] = Object.keys(manifest.days[day].partitions)[0].split('/');
+    const record = {
+      eventVersion: '1.08', eventID: 'rollup-late-0001', eventTime: `${day}T12:00:00Z`, eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity',
+      awsRegion: region, recipientAccountId: account, userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${account}:user/rollup-late`, accountId: account },
+    };
+    writeFileSync(path.join(dayDir(account, region, day), `${account}_CloudTrail_${region}_${day.replace(/-/g, '')}T1205Z_rollup.json.gz`), gzipSync(JSON.stringify({ Records: [record] })));
+    const v = { f: { range: WHOLE }, first: 1000 };
+    const late = (data: any) => data.identities.nodes.find((n: any) => n.arn === `arn:aws:iam::${account}:user/rollup-late`);
+    const fresh = await openHarness(lake, NO_CACHE);
+    try {
+      expect(readsRollup(await statements(fresh, SUMMARY, v))).toBe(false);
+      expect(late((await fresh.exec(SUMMARY, v)).data)).toMatchObject({ eventCount: 1 });
+      expect((await compactLake(lake)).compacted).toBeGreaterThanOrEqual(1);
+      expect(readsRollup(await statements(fresh, SUMMARY, v))).toBe(true);
+      const counted = late((await fresh.exec(SUMMARY, v)).data);
+      expect({ eventCount: counted.eventCount, firstSeen: new Date(counted.firstSeen).toISOString() }).toEqual({ eventCount: 1, firstSeen: `${day}T12:00:00.000Z` });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('is added to a tier compacted without rollups, from its outputs, without compacting again', async () => {
+    const before = (await readManifest(lake))!;
+    await writeManifest(lake, { ...before, days: Object.fromEntries(Object.entries(before.days).map(([d, day]) => [d, { ...day, rollups: undefined }])) });
+    for (const d of Object.values(before.days)) for (const f of d.rollups!.files) await fs.rm(path.join(parquetRoot(lake), f));
+    const v = { f: { range: WHOLE }, first: 1000 };
+    const fresh = await openHarness(lake, NO_CACHE);
+    const rawNow = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
+    try {
+      expect(readsRollup(await statements(fresh, SUMMARY, v))).toBe(false);
+      const summary = await compactLake(lake);
+      expect(summary).toMatchObject({ compacted: 0, rollupsRefreshed: Object.keys(before.days).length });
+      const after = (await readManifest(lake))!;
+      for (const [d, day] of Object.entries(after.days)) {
+        expect(day.outputs).toEqual(before.days[d].outputs);
+        expect(day.compactedAt).toBe(before.days[d].compactedAt);
+        expect({ ...day.rollups, bytes: 0 }).toEqual({ ...before.days[d].rollups, bytes: 0 });
+      }
+      expect(readsRollup(await statements(fresh, SUMMARY, v))).toBe(true);
+      expect(page(await fresh.exec(SUMMARY, v))).toEqual(page(await rawNow.exec(SUMMARY, v)));
+    } finally {
+      await fresh.close();
+      await rawNow.close();
+    }
+  });
+});
+
+function dayDir(account: string, region: string, day: string): string {
+  const [y, m, d] = day.split('-');
+  const stack = [lake];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    if (dir.endsWith(path.join(account, 'CloudTrail', region, y, m, d))) return dir;
+    if (dir.includes(`${path.sep}parquet`)) continue;
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) stack.push(path.join(dir, e.name));
+  }
+  throw new Error(`no folder for ${account}/${region}/${day}`);
+}
