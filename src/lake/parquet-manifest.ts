@@ -63,6 +63,11 @@ export const parquetRoot = (lakeDir: string): string => path.join(lakeDir, PARQU
 
 export const partitionKey = (p: { account: string; region: string }): string => `${p.account}/${p.region}`;
 
+/** The event day of a tier file, from its `date=E` folder (null for a path outside the tier's layout). */
+export function eventDayOf(file: string): string | null {
+  return /(?:^|[\\/])date=(\d{4}-\d{2}-\d{2})[\\/]/.exec(file)?.[1] ?? null;
+}
+
 /** Names and sizes of a partition's raw files (from every bucket prefix that holds it). */
 export function rawFingerprint(files: readonly LakeFile[]): string {
   const lines = files.map((f) => `${path.basename(f.path)}\t${f.bytes}`).sort();

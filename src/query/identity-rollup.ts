@@ -47,10 +47,21 @@ export const ROLLUP_DIGEST = createHash('sha256')
   .digest('base64url')
   .slice(0, 16);
 
-/** A query the rollup answers: its whole hours, and the filters to apply to the rollup's rows. */
-export interface RollupMatch {
+export interface InstantRange {
   readonly from: Date;
   readonly to: Date;
+}
+
+/**
+ * A query the rollup answers: its whole hours (read from the rollup), the partial hours at either
+ * end of its range (read from the events), and the filters to apply to both.
+ */
+export interface RollupMatch {
+  /** the whole hours of the range: [first whole hour, end of the last whole hour) */
+  readonly from: Date;
+  readonly to: Date;
+  /** the parts of the range outside whole hours (none, one or two, each within an hour) */
+  readonly edges: readonly InstantRange[];
   /** IN lists on the rollup's filter columns (ROLLUP_FILTER_COLUMNS) */
   readonly filters: readonly Pred[];
 }
@@ -67,9 +78,10 @@ export const isRollupKey = (e: Expr): boolean => same(e, ROLLUP_KEY);
 /**
  * Whether the rollup answers a query exactly, and how: a summary per principal (grouped by the
  * principal only, every selected value the key or a rollup measure, HAVING and ORDER BY over
- * those), whose events are filtered by a range of whole hours and, optionally, IN lists of
- * accounts, regions or principals. Anything else (another filter, a partial hour, an expansion)
- * is answered from the events.
+ * those), whose events are filtered by a time range and, optionally, IN lists of accounts,
+ * regions or principals. The range's whole hours are read from the rollup and its partial hours at
+ * either end from the events; a range holding no whole hour, another filter, another aggregate or
+ * an expansion is answered from the events alone.
  */
 export function matchIdentityRollup(q: Query): RollupMatch | null {
   if (q.kind !== 'select' || q.unnest !== null || q.groupBy.length !== 1 || !isRollupKey(q.groupBy[0])) return null;
@@ -95,8 +107,15 @@ export function matchIdentityRollup(q: Query): RollupMatch | null {
       filters.push(p);
     } else return null;
   }
-  if (!wholeHour(from) || !wholeHour(to) || from >= to) return null;
-  return { from: new Date(from), to: new Date(to), filters };
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return null;
+  const first = Math.ceil(from / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS;
+  const end = Math.floor(to / ROLLUP_HOUR_MS) * ROLLUP_HOUR_MS;
+  if (first >= end) return null;
+  const edges = [
+    ...(from < first ? [{ from: new Date(from), to: new Date(first) }] : []),
+    ...(end < to ? [{ from: new Date(end), to: new Date(to) }] : []),
+  ];
+  return { from: new Date(first), to: new Date(end), edges, filters };
 }
 
 /** The rollup column of a filter field (see ROLLUP_FILTER_COLUMNS). */
@@ -105,7 +124,6 @@ export function rollupFilterColumn(e: Expr): string | undefined {
 }
 
 const isText = (v: LiteralValue): boolean => typeof v === 'string';
-const wholeHour = (ms: number): boolean => Number.isFinite(ms) && ms % ROLLUP_HOUR_MS === 0;
 
 /** Whether every expression a HAVING test reads is one `known` accepts. */
 function predOver(p: Pred, known: (e: Expr) => boolean): boolean {

@@ -1,9 +1,10 @@
+import { rangePredicate } from '../query/filter-predicate';
 import type { EventSelect, Expr } from '../query/ir';
-import { field, instant } from '../query/ir-builders';
-import { isRollupKey, ROLLUP_FILTER_COLUMNS, ROLLUP_MEASURES, rollupFilterColumn, rollupMeasure, type RollupMatch } from '../query/identity-rollup';
+import { and, field, instant, item, or, select } from '../query/ir-builders';
+import { isRollupKey, ROLLUP_FILTER_COLUMNS, ROLLUP_KEY, ROLLUP_MEASURES, rollupFilterColumn, rollupMeasure, type RollupMatch } from '../query/identity-rollup';
 import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql } from './compiled-sql';
-import { DuckDbCompiler, PARQUET_TYPED_COLUMNS } from './duckdb-compiler';
+import { DuckDbCompiler, PARQUET_TYPED_COLUMNS, type DuckDbSourceBinding } from './duckdb-compiler';
 import { encodeString } from './literal-encoder';
 
 /** The delivery folder columns every tier row carries (a plan may read only some of a day's partitions). */
@@ -17,8 +18,12 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
   /** whether expressions render over rollup rows (see exprOverride) */
   private overRollup = false;
 
-  constructor(maxObjectBytes: number) {
-    super({ files: [], maxObjectBytes });
+  /**
+   * `binding`: the compacted Parquet files a query's partial hours are read from (and the
+   * partitions to keep of them); none for building a rollup.
+   */
+  constructor(binding: Omit<DuckDbSourceBinding, 'files'>) {
+    super({ ...binding, files: [] });
   }
 
   /**
@@ -43,12 +48,19 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
   }
 
   /**
-   * A query the rollup matches, over the rollup files of the days it reads: the rows of its whole
-   * hours, scope and IN filters, merged per principal. `partitions`: the `account/region/day`
-   * delivery folders to keep when the files hold more than the plan reads (null: every row).
+   * A query the rollup matches: the rollup rows of its whole hours (from `rollupFiles`, the rollups
+   * of the days it reads) and, for the partial hours at either end of its range, the same summary
+   * computed from the events (the bound Parquet files), merged per principal. Scope and filters
+   * apply to both. `partitions`: the `account/region/day` delivery folders to keep when the files
+   * hold more than the plan reads (null: every row).
    */
   compileQuery(q: EventSelect, match: RollupMatch, rollupFiles: readonly string[], partitions: readonly string[] | null): CompiledSql {
     this.takeParams();
+    const summary = [item(ROLLUP_FILTER_COLUMNS.identityKey, ROLLUP_KEY), ...ROLLUP_MEASURES.map((m) => item(m.alias, m.expr))];
+    // rendered first: its statement binds its own parameters from $1
+    const edges = match.edges.length
+      ? super.compile(select({ plan: q.plan, where: and(or(...match.edges.map(rangePredicate)), ...match.filters), select: summary, groupBy: [ROLLUP_KEY] })).sql
+      : null;
     this.overRollup = true;
     try {
       const files = this.bind({ type: 'VARCHAR[]', value: [...rollupFiles] });
@@ -57,9 +69,9 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
       if (scope) where.push(scope);
       for (const p of match.filters) where.push(this.pred(p));
       if (partitions) where.push(`list_contains(${this.bind({ type: 'VARCHAR[]', value: [...partitions] })}, ${FOLDER})`);
-      let sql =
-        `SELECT ${q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ')}\n` +
-        `FROM read_parquet(${files}, hive_partitioning = false)\nWHERE ${where.join(' AND ')}\nGROUP BY identity_key`;
+      const hours = `SELECT ${summary.map((i) => i.alias).join(', ')}\n  FROM read_parquet(${files}, hive_partitioning = false)\n  WHERE ${where.join(' AND ')}`;
+      const rows = edges ? `(\n  ${hours}\n  UNION ALL BY NAME\n  SELECT * FROM (\n${edges}\n  ) AS edge\n) AS r` : `(\n  ${hours}\n) AS r`;
+      let sql = `SELECT ${q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ')}\nFROM ${rows}\nGROUP BY identity_key`;
       if (q.having) sql += `\nHAVING ${this.pred(q.having)}`;
       if (q.orderBy.length > 0) sql += `\nORDER BY ${this.order(q.orderBy)}`;
       if (q.limit !== null) sql += `\nLIMIT ${Math.trunc(q.limit)}`;

@@ -22,11 +22,21 @@ describe('which queries the identity rollup answers', () => {
     expect(m).not.toBeNull();
     expect(m!.from.toISOString()).toBe('2026-10-01T00:00:00.000Z');
     expect(m!.to.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    expect(m!.edges).toEqual([]);
     expect(m!.filters.map((p) => (p.kind === 'in' && p.expr.kind === 'field' ? [p.expr.name, p.values] : null))).toEqual([
       ['account', ['111111111111']],
       ['awsRegion', ['eu-west-1']],
     ]);
     expect(matchIdentityRollup(identitiesQuery(filter({ range: range('2026-10-01T05:00:00Z', '2026-10-01T06:00:00Z') }), plan, 10, null))).not.toBeNull();
+  });
+
+  it('reads the partial hours at either end of a range from the events', () => {
+    const m = matchIdentityRollup(identitiesQuery(filter({ range: range('2026-10-01T05:17:00Z', '2026-10-03T08:00:00.5Z') }), plan, 10, null))!;
+    expect([m.from, m.to].map((d) => d.toISOString())).toEqual(['2026-10-01T06:00:00.000Z', '2026-10-03T08:00:00.000Z']);
+    expect(m.edges.map((e) => [e.from.toISOString(), e.to.toISOString()])).toEqual([
+      ['2026-10-01T05:17:00.000Z', '2026-10-01T06:00:00.000Z'],
+      ['2026-10-03T08:00:00.000Z', '2026-10-03T08:00:00.500Z'],
+    ]);
   });
 
   it('answers summaries of given principals (identity lookups)', () => {
@@ -35,8 +45,7 @@ describe('which queries the identity rollup answers', () => {
   });
 
   it.each<[string, EventFilterSpec]>([
-    ['a range starting inside an hour', filter({ range: range('2026-10-01T00:30:00Z', '2026-11-01T00:00:00Z') })],
-    ['a range ending inside an hour', filter({ range: range('2026-10-01T00:00:00Z', '2026-10-31T23:59:59.999Z') })],
+    ['a range holding no whole hour', filter({ range: range('2026-10-01T00:30:00Z', '2026-10-01T01:29:00Z') })],
     ['an event-name filter', filter({ eventNames: ['AssumeRole'] })],
     ['an error filter', filter({ hasError: true })],
     ['a principal-ARN filter (a field of the record, not the key)', filter({ principalArns: ['arn:a'] })],

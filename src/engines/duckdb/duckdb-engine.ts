@@ -12,6 +12,8 @@ import { DuckDbCompiler, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
 import { DuckDbRollupCompiler } from '../../sql/duckdb-rollup-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
+import { eventDayOf } from '../../lake/parquet-manifest';
+import { utcDay } from '../../domain/utc-day';
 import type { Engine, EngineResult, ExplainedQuery, LakeInfo, StreamOptions, ReadinessCheck, Row, RunOptions } from '../engine';
 import { DuckDbPool } from './duckdb-pool';
 import { duckParams, plainRow } from './duckdb-values';
@@ -41,11 +43,16 @@ const MAX_QUARANTINE_RETRIES = 25;
 
 const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
 
+/** Every Parquet file a plan reads (tier outputs and rollups): what it costs. */
+const columnarFiles = (p: Planned): LakeFile[] => [...p.parquet, ...p.rollups];
+
 /** The files a query reads (see DuckDbEngine.filesFor). */
 interface Planned {
   readonly files: LakeFile[];
-  /** Parquet files: the tier's outputs, or its identity rollups when `rollup` is set */
+  /** Parquet files of the tier (with `rollup`: only those of the event days of its partial hours) */
   readonly parquet: LakeFile[];
+  /** the identity rollups read when `rollup` is set */
+  readonly rollups: LakeFile[];
   readonly parquetPartitions: string[] | null;
   readonly rollup: RollupMatch | null;
   readonly partitions: string[];
@@ -96,14 +103,20 @@ export class DuckDbEngine implements Engine {
     const rollup = rollups ? matchIdentityRollup(query) : null;
     // Several bucket prefixes may hold the same account/region/day: list each once.
     const partitions = [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))];
-    if (rollup && rollups) return { files: [], parquet: rollups, parquetPartitions, rollup, partitions };
-    return { files: raw, parquet, parquetPartitions, rollup: null, partitions };
+    if (rollup && rollups) {
+      // the partial hours at the range's ends are read from the events of their event days only
+      const edgeDays = new Set(rollup.edges.map((e) => utcDay(e.from)));
+      const edgeFiles = parquet.filter((f) => edgeDays.has(eventDayOf(f.path) ?? ''));
+      return { files: [], parquet: edgeFiles, rollups, parquetPartitions, rollup, partitions };
+    }
+    return { files: raw, parquet, rollups: [], parquetPartitions, rollup: null, partitions };
   }
 
   private compile(query: Query, files: readonly LakeFile[], planned: Omit<Planned, 'files' | 'partitions'>): CompiledSql {
-    const { parquet, parquetPartitions, rollup } = planned;
+    const { parquet, parquetPartitions, rollup, rollups } = planned;
     if (rollup && query.kind === 'select') {
-      return new DuckDbRollupCompiler(this.objectLimit).compileQuery(query, rollup, parquet.map((f) => f.path), parquetPartitions);
+      const compiler = new DuckDbRollupCompiler({ parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit });
+      return compiler.compileQuery(query, rollup, rollups.map((f) => f.path), parquetPartitions);
     }
     return new DuckDbCompiler({ files: files.map((f) => f.path), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
   }
@@ -117,7 +130,7 @@ export class DuckDbEngine implements Engine {
       execute: (files, make) => this.execute(files, make, {}),
       statement: (files, outDir) => new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCompaction(outDir),
       antiJoin: (target, earlier, outFile) => new DuckDbCompiler({ files: [], maxObjectBytes: this.objectLimit }).compileTierAntiJoin(target, earlier, outFile),
-      rollup: (dataFiles, outFile) => new DuckDbRollupCompiler(this.objectLimit).compileBuild(dataFiles, outFile),
+      rollup: (dataFiles, outFile) => new DuckDbRollupCompiler({ maxObjectBytes: this.objectLimit }).compileBuild(dataFiles, outFile),
       write: async (compiled) => Number((await this.runSql(compiled, {}))[0]?.Count ?? 0),
     }).run(opts, progress);
   }
@@ -128,7 +141,8 @@ export class DuckDbEngine implements Engine {
 
   async explain(query: Query): Promise<ExplainedQuery> {
     const planned = await this.filesFor(query);
-    const { files, parquet, partitions } = planned;
+    const { files, partitions } = planned;
+    const parquet = columnarFiles(planned);
     return {
       engine: this.name,
       compiled: this.compile(query, files, planned),
@@ -141,7 +155,8 @@ export class DuckDbEngine implements Engine {
   async run(query: Query, opts: RunOptions): Promise<EngineResult> {
     const id = randomUUID();
     const planned = await this.filesFor(query);
-    const { files, parquet } = planned;
+    const files = planned.files;
+    const parquet = columnarFiles(planned);
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     const started = performance.now();
@@ -168,7 +183,8 @@ export class DuckDbEngine implements Engine {
   async *stream(query: Query, opts: StreamOptions): AsyncGenerator<Row[]> {
     const id = randomUUID();
     const planned = await this.filesFor(query);
-    const { files, parquet } = planned;
+    const files = planned.files;
+    const parquet = columnarFiles(planned);
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     const t0 = performance.now();

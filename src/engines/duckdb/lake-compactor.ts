@@ -7,6 +7,7 @@ import type { LakeFile, LakePartition } from '../../lake/lake-layout';
 import type { LocalLake } from '../../lake/local-lake';
 import {
   emptyManifest,
+  eventDayOf,
   parquetRoot,
   partitionKey,
   rawFingerprint,
@@ -310,8 +311,7 @@ function nextBatch(days: readonly DayWork[]): DayWork[] {
 /** The event days (`date=`) of a compacted day's outputs. */
 function outputDates(done: CompactedDay | undefined): string[] {
   if (!done) return [];
-  const dates = done.outputs.map((o) => /(?:^|[\\/])date=([0-9-]+)[\\/]/.exec(o)?.[1] ?? '');
-  return [...new Set(dates.filter(Boolean))];
+  return [...new Set(done.outputs.map((o) => eventDayOf(o) ?? '').filter(Boolean))];
 }
 
 /** The event day of an output directory `…/date=E/delivery=D`. */
