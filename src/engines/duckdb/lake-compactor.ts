@@ -110,7 +110,9 @@ export class LakeCompactor {
     const done = new Set<string>();
     const totals = { compacted: 0, rawFiles: 0, rawBytes: 0, parquetFiles: 0, parquetBytes: 0 };
     const existing = await deliveryDirs(root);
-    let total = queue.size;
+    // days left as they are whose rollups are missing or stale get them from their outputs (below)
+    const stale = work.filter((w) => !queue.has(w.day) && manifest.days[w.day] && manifest.days[w.day].rollups?.digest !== ROLLUP_DIGEST).length;
+    let total = queue.size + stale;
     progress(0, total, [...queue].sort()[0] ?? '');
     while (queue.size > 0) {
       for (const d of queue) if (!byDay.has(d)) byDay.set(d, (await this.days({ from: d, to: dayAfter(d) }))[0] ?? { day: d, files: new Map() });
@@ -153,7 +155,7 @@ export class LakeCompactor {
       }
       progress(totals.compacted, total, batch[batch.length - 1].day);
     }
-    const refreshed = await this.refreshRollups(root, manifest, work.map((w) => w.day).filter((d) => !done.has(d)));
+    const refreshed = await this.refreshRollups(root, manifest, work.map((w) => w.day).filter((d) => !done.has(d)), (n, day) => progress(totals.compacted + n, total, day));
     return { days: work.length, skipped: work.filter((w) => !done.has(w.day)).length, ...totals, rollupsRefreshed: refreshed };
   }
 
@@ -168,7 +170,7 @@ export class LakeCompactor {
    * Compacted days left as they were whose rollups are missing or of another definition: written
    * again from their outputs (no raw file is read), swapped in by rename, then recorded.
    */
-  private async refreshRollups(root: string, manifest: ParquetManifest, days: readonly string[]): Promise<number> {
+  private async refreshRollups(root: string, manifest: ParquetManifest, days: readonly string[], progress: (refreshed: number, day: string) => void): Promise<number> {
     let refreshed = 0;
     let current = manifest;
     for (const day of days) {
@@ -182,7 +184,7 @@ export class LakeCompactor {
       }
       current = { ...current, days: { ...current.days, [day]: { ...done, rollups: await rollupsOf(root, done.outputs) } } };
       await writeManifest(this.deps.lake.root, current);
-      refreshed++;
+      progress(++refreshed, day);
     }
     if (refreshed > 0) this.deps.logger.info({ days: refreshed }, 'identity rollups written for compacted days that had none of the current definition');
     return refreshed;
