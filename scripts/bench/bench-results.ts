@@ -40,7 +40,12 @@ export interface LakeResults {
   };
   readonly a: (TopUsersMeasurement & { pipeline: string; jq: string }) | { skipped: string } | null;
   readonly b: (TopUsersMeasurement & { sql: string }) | null;
-  readonly c: { question: GatewayMeasurement; baseline: BaselineMeasurement | null } | null;
+  readonly c: {
+    question: GatewayMeasurement;
+    baseline: BaselineMeasurement | null;
+    /** when b and c ran alternately: c / b of each pair, and their median (the ratio reported) */
+    paired?: { ratios: readonly number[]; ratioP50: number };
+  } | null;
   readonly d: CompactionResult | null;
   readonly e: (TopUsersMeasurement & { sql: string }) | null;
   readonly f: {

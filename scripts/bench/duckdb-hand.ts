@@ -35,21 +35,44 @@ export interface HandResult {
   readonly sql: string;
 }
 
-export async function handTopUsers(tier: HandTier, lakeDir: string, range: { from: string; to: string }, runs: number, deadlineMs: number): Promise<HandResult> {
+/** The hand-written question on its own DuckDB instance, run once per call (see pairedRuns in lake-bench.ts). */
+export interface HandSession {
+  readonly sql: string;
+  /** one run: its duration in ms, and the answer */
+  once(deadlineMs: number): Promise<{ ms: number; top: TopList }>;
+  close(): void;
+}
+
+export async function openHand(tier: HandTier, lakeDir: string, range: { from: string; to: string }): Promise<HandSession> {
   const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
   const connection = await instance.connect();
   const sql = handSql(tier, lakeDir, range);
+  return {
+    sql,
+    async once(deadlineMs) {
+      const started = performance.now();
+      const top = await withDeadline(`hand-written DuckDB over ${tier}`, deadlineMs, run(connection, sql), () => connection.interrupt());
+      return { ms: performance.now() - started, top };
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export async function handTopUsers(tier: HandTier, lakeDir: string, range: { from: string; to: string }, runs: number, deadlineMs: number): Promise<HandResult> {
+  const hand = await openHand(tier, lakeDir, range);
   let top: TopList = [];
   try {
     const timings = await measure(runs, 1, async () => {
-      const started = performance.now();
-      top = await withDeadline(`hand-written DuckDB over ${tier}`, deadlineMs, run(connection, sql), () => connection.interrupt());
-      return performance.now() - started;
+      const r = await hand.once(deadlineMs);
+      top = r.top;
+      return r.ms;
     });
-    return { timings, top, sql };
+    return { timings, top, sql: hand.sql };
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    hand.close();
   }
 }
 

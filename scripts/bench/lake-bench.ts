@@ -3,9 +3,11 @@ import type { BenchLake } from './lakes';
 import type { LakeResults } from './bench-results';
 import { loadBareApollo, loadCachedBaseline, type Load } from './autocannon';
 import { compactFromScratch, hasParquetTier } from './compaction';
-import { handTopUsers } from './duckdb-hand';
-import { withGateway, type GatewayOptions } from './gateway';
-import { gatewayBaseline, gatewayQuestion } from './gateway-top-users';
+import { handTopUsers, openHand } from './duckdb-hand';
+import { withGateway, type Gateway, type GatewayOptions, type QueryCost } from './gateway';
+import { askQuestion, gatewayBaseline, gatewayQuestion, type GatewayTiming } from './gateway-top-users';
+import { measurePaired } from './timing';
+import type { TopList } from './top-list';
 import { jqTopUsers, jqVersion } from './jq';
 import { parquetFootprint, rawFootprint } from './lake-footprint';
 import { pagesMemory } from './memory';
@@ -67,7 +69,10 @@ export async function benchLake(lake: BenchLake, opts: BenchOptions, shared: Sha
     }
   };
 
-  if (on('b')) {
+  // b and c together run alternately (see measurePaired), inside the raw-tier gateway phase below
+  const paired = on('b') && on('c');
+  let pairedRatios: { ratios: readonly number[]; ratioP50: number } | null = null;
+  if (on('b') && !paired) {
     log(`(b) hand-written DuckDB over the raw files, ${opts.runs} runs after a warm-up`);
     r.b = await attempt('(b)', () => handTopUsers('raw', lake.dir, range, opts.runs, dl.query));
   }
@@ -85,11 +90,20 @@ export async function benchLake(lake: BenchLake, opts: BenchOptions, shared: Sha
     await attempt('raw-tier gateway', () =>
       withGateway(gw(false, false), async (g) => {
         if (on('c')) {
-          log(`(c) gateway over the raw files (TRAILGATE_PARQUET=off, TRAILGATE_CACHE=off), ${opts.runs} runs after a warm-up`);
-          const question = await attempt('(c)', () => gatewayQuestion(g, range, opts.runs, 1, dl.query));
+          let question: GatewayTiming | null;
+          if (paired) {
+            log(`(b, c) hand-written DuckDB over the raw files and the gateway over them (TRAILGATE_PARQUET=off, TRAILGATE_CACHE=off), alternately: ${opts.runs} pairs after a warm-up of each`);
+            const both = await attempt('(b, c)', () => pairedRawRuns(g, lake.dir, range, opts.runs, dl.query));
+            if (both) r.b = both.b;
+            question = both?.c ?? null;
+            pairedRatios = both?.paired ?? null;
+          } else {
+            log(`(c) gateway over the raw files (TRAILGATE_PARQUET=off, TRAILGATE_CACHE=off), ${opts.runs} runs after a warm-up`);
+            question = await attempt('(c)', () => gatewayQuestion(g, range, opts.runs, 1, dl.query));
+          }
           log('(c) the persisted TopUsers baseline over the raw files, 1 run');
           const baseline = await attempt('(c) TopUsers baseline', () => gatewayBaseline(g, range, 1, 0, dl.slowQuery));
-          if (question) r.c = { question, baseline };
+          if (question) r.c = { question, baseline, ...(pairedRatios ? { paired: pairedRatios } : {}) };
         }
         if (on('h')) {
           const day = oneDay(lake);
@@ -167,4 +181,34 @@ function oneDay(lake: BenchLake): { from: string; to: string } {
   const to = Date.parse(lake.range.to) - Math.floor(lake.spec.options.days / 2) * 86_400_000;
   const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
   return { from: iso(to - 86_400_000), to: iso(to) };
+}
+
+/** (b) and (c) alternately: the hand-written scan, then the gateway's answer, `runs` times. */
+async function pairedRawRuns(g: Gateway, lakeDir: string, range: { from: string; to: string }, runs: number, deadlineMs: number) {
+  const hand = await openHand('raw', lakeDir, range);
+  try {
+    let handTop: TopList = [];
+    let gw: { top: TopList; cost: QueryCost } | null = null;
+    const m = await measurePaired(
+      runs,
+      async () => {
+        const once = await hand.once(deadlineMs);
+        handTop = once.top;
+        return once.ms;
+      },
+      async () => {
+        const once = await askQuestion(g, range, deadlineMs);
+        gw = once;
+        return once.ms;
+      },
+    );
+    const answer = gw as unknown as { top: TopList; cost: QueryCost };
+    return {
+      b: { timings: m.a, top: handTop, sql: hand.sql },
+      c: { timings: m.b, top: answer.top, cost: answer.cost },
+      paired: { ratios: m.ratios, ratioP50: m.ratioP50 },
+    };
+  } finally {
+    hand.close();
+  }
 }

@@ -33,6 +33,28 @@ export async function measure(k: number, warmups: number, once: (i: number) => P
   return { runsMs: runsMs.map((m) => round(m, 1)), p50Ms: round(median(runsMs), 1), firstMs: firstMs === null ? null : round(firstMs, 1) };
 }
 
+/**
+ * Two methods timed alternately (a warm-up of each, then a, b, a, b, ...): on a shared machine
+ * whose speed drifts between minutes, the ratio of each pair is what compares them, and its
+ * median is the ratio reported.
+ */
+export async function measurePaired(
+  k: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+): Promise<{ a: Timings; b: Timings; ratios: readonly number[]; ratioP50: number }> {
+  const firstA = await a();
+  const firstB = await b();
+  const [as, bs]: [number[], number[]] = [[], []];
+  for (let i = 0; i < k; i++) {
+    as.push(await a());
+    bs.push(await b());
+  }
+  const timings = (runs: number[], first: number): Timings => ({ runsMs: runs.map((m) => round(m, 1)), p50Ms: round(median(runs), 1), firstMs: round(first, 1) });
+  const ratios = bs.map((m, i) => m / as[i]);
+  return { a: timings(as, firstA), b: timings(bs, firstB), ratios: ratios.map((r) => round(r, 3)), ratioP50: round(median(ratios), 3) };
+}
+
 /** Rejects after `ms` (calling `onTimeout` first, to stop the work), else settles like `work`. */
 export async function withDeadline<T>(label: string, ms: number, work: Promise<T>, onTimeout?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -66,6 +66,8 @@ export class DuckDbCompiler extends SqlCompiler {
   private filesParam = '';
   /** whether the statement's first ordering is ascending (see parquetBranch) */
   private ascending = false;
+  /** whether rows keep their record text (a late page re-reads its rows' columns from it) */
+  private keepRecord = false;
 
   override compile(query: Query): CompiledSql {
     this.ascending = query.orderBy[0]?.dir === 'asc';
@@ -104,16 +106,20 @@ export class DuckDbCompiler extends SqlCompiler {
     return this.binding.files.length === 0 && (this.binding.parquetFiles ?? []).length > 0;
   }
 
-  /** The record text is hashed in `ev` and re-read only by late pages (rematerialize). */
+  /**
+   * The record text is re-read only by late pages (rematerialize): raw rows carry it only for
+   * them (its hash is taken where it is read), Parquet rows drop it here.
+   */
   protected override sourceColumns(keepRecord: boolean): string {
-    return keepRecord ? 'src.*' : 'src.* EXCLUDE (tg_raw)';
+    this.keepRecord = keepRecord;
+    return keepRecord || !this.tiered ? 'src.*' : 'src.* EXCLUDE (tg_raw)';
   }
 
   /** The page's rows with their full columns parsed again from the record text, for those rows only. */
-  protected override rematerialize(page: string, columns: ReadonlySet<string>): string {
+  protected override rematerialize(page: string, paths: ReadonlySet<string>): string {
     return (
       `(SELECT ${page}.tg_time, ${page}.tg_account, ${page}.tg_hash, ${page}.tg_file, ` +
-      `unnest(json_transform(${page}.tg_raw, ${encodeString(recordStructure(columns))})) FROM ${page}) AS dd`
+      `unnest(json_transform(${page}.tg_raw, ${encodeString(recordStructure(paths))})) FROM ${page}) AS dd`
     );
   }
 
@@ -123,22 +129,29 @@ export class DuckDbCompiler extends SqlCompiler {
   }
 
   protected sourceRelation(_plan: PartitionPlan, columns: ReadonlySet<string>): string {
-    const shape = encodeString(recordStructure(columns));
+    const paths = this.usedPaths();
+    const shape = encodeString(recordStructure(paths));
     const parquet = this.binding.parquetFiles ?? [];
     if (parquet.length > 0) {
-      const branches = [this.parquetBranch(columns, parquet)];
+      const branches = [this.parquetBranch(columns, paths, parquet)];
       if (this.binding.files.length > 0) branches.unshift(this.rawBranch(shape, true));
       return `(${branches.join('\nUNION ALL BY NAME\n')}) AS src`;
     }
+    const record = this.keepRecord ? 'r AS tg_raw, ' : '';
     if (this.binding.files.length === 0) {
-      return `(SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS JSON) AS r) AS x WHERE FALSE) AS src`;
+      return `(SELECT unnest(json_transform(r, ${shape})), hash(r) AS tg_rawhash, ${record}CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS JSON) AS r) AS x WHERE FALSE) AS src`;
     }
     return `(${this.rawBranch(shape, false)}) AS src`;
   }
 
+  /**
+   * Raw records: the members the statement reads, parsed from each record's text, and the text's
+   * hash (the duplicate key). The text itself is carried on only when something re-reads it:
+   * carrying every record's text through the scan costs ~10% of it.
+   */
   private rawBranch(shape: string, tiered: boolean): string {
     const rows =
-      `SELECT unnest(json_transform(r, ${shape})), r AS tg_raw, ${tiered ? 'hash(r) AS tg_rawhash, ' : ''}filename AS tg_file ` +
+      `SELECT unnest(json_transform(r, ${shape})), hash(r) AS tg_rawhash, ${tiered || this.keepRecord ? 'r AS tg_raw, ' : ''}filename AS tg_file ` +
       `FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson()}) AS x`;
     // Next to the Parquet tier, raw rows compute what the tier stores (see compileCompaction).
     return tiered ? `SELECT *, ${this.parseTime('"eventTime"')} AS tg_ts, ${FOLDER_ACCOUNT('tg_file')} AS tg_folder_account FROM (${rows}) AS rw` : rows;
@@ -148,10 +161,10 @@ export class DuckDbCompiler extends SqlCompiler {
    * Compacted records: the stored typed columns, and any other column re-read from the record text
    * with the same json_transform the raw branch uses (see PARQUET_TYPED_COLUMNS).
    */
-  private parquetBranch(columns: ReadonlySet<string>, files: readonly string[]): string {
+  private parquetBranch(columns: ReadonlySet<string>, paths: ReadonlySet<string>, files: readonly string[]): string {
     const used = CLOUDTRAIL_COLUMNS.filter((c) => columns.has(c.name));
     const typed = used.filter((c) => PARQUET_TYPED_COLUMNS.has(c.name)).map((c) => `"${c.key}"`);
-    const rest = new Set(used.filter((c) => !PARQUET_TYPED_COLUMNS.has(c.name)).map((c) => c.name));
+    const rest = new Set([...paths].filter((p) => !PARQUET_TYPED_COLUMNS.has(p.split('.')[0])));
     const parts = [
       ...typed,
       ...(rest.size ? [`unnest(json_transform(tg_raw, ${encodeString(recordStructure(rest))}))`] : []),
@@ -294,7 +307,7 @@ export class DuckDbCompiler extends SqlCompiler {
 
   /** The record's own text: byte-identical re-deliveries collapse, distinct records never do. */
   rowHash(_columns: readonly string[]): string {
-    return this.tiered ? 'CAST(src.tg_rawhash AS VARCHAR)' : `CAST(hash(src.tg_raw) AS VARCHAR)`;
+    return 'CAST(src.tg_rawhash AS VARCHAR)';
   }
 
   dayOfWeek(ts: string): string {

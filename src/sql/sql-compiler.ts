@@ -38,12 +38,15 @@ export abstract class SqlCompiler {
   abstract readonly dialect: SqlDialectName;
   private params: SqlParam[] = [];
   private columns = new Set<string>();
+  /** the full catalogue paths referenced (`useridentity.arn`; a top-level name: the whole column) */
+  private paths = new Set<string>();
   /** the source the select being rendered expands (its unnested fields are in scope), if any */
   private unnesting: UnnestSource | null = null;
 
   compile(query: Query): CompiledSql {
     this.params = [];
     this.columns = new Set();
+    this.paths = new Set();
     this.prologue();
     const body = this.query(query);
     // The source is rendered last: by then every catalogue column the statement reads is known,
@@ -57,6 +60,7 @@ export abstract class SqlCompiler {
   col(path: string): string {
     catalogueColumn(path);
     this.columns.add(path.split('.')[0]);
+    this.paths.add(path);
     return path;
   }
 
@@ -66,8 +70,8 @@ export abstract class SqlCompiler {
     return false;
   }
 
-  /** A relation aliased `dd` over the page relation with the given columns re-extracted. */
-  protected rematerialize(_page: string, _columns: ReadonlySet<string>): string {
+  /** A relation aliased `dd` over the page relation with the given catalogue paths re-extracted. */
+  protected rematerialize(_page: string, _paths: ReadonlySet<string>): string {
     throw new Error(`${this.dialect} does not re-extract columns`);
   }
 
@@ -132,6 +136,11 @@ export abstract class SqlCompiler {
   /** Top-level catalogue columns referenced since the last compile. */
   protected usedColumns(): ReadonlySet<string> {
     return this.columns;
+  }
+
+  /** The catalogue paths referenced since the last compile (see recordStructure). */
+  protected usedPaths(): ReadonlySet<string> {
+    return this.paths;
   }
 
   /** Parameters bound since the last compile (for statements a dialect builds itself). */
@@ -229,12 +238,12 @@ export abstract class SqlCompiler {
   private latePage(q: EventSelect): string {
     const head = this.ctes(q);
     const order = this.order(q.orderBy);
-    const pageColumns = this.columns;
-    this.columns = new Set();
+    const [pageColumns, pagePaths] = [this.columns, this.paths];
+    [this.columns, this.paths] = [new Set(), new Set()];
     const items = q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ');
     const finalOrder = this.order(q.orderBy);
-    const shown = this.columns;
-    this.columns = pageColumns;
+    const shown = this.paths;
+    [this.columns, this.paths] = [pageColumns, pagePaths];
     return (
       `${head},\npg AS (\n  SELECT * FROM dd\n  ORDER BY ${order}\n  LIMIT ${checkedLimit(q.limit as number)}\n)\n` +
       `SELECT ${items}\nFROM ${this.rematerialize('pg', shown)}\nORDER BY ${finalOrder}`

@@ -51,6 +51,8 @@ const DEDUP = // Trino has no record text: it hashes the columns that tell recor
  * uses, spelled as the record spells its keys; the record text is the duplicate key.
  */
 const D_STRUCTURE = (columns: string[]) => recordStructure(new Set(columns));
+/** The members of userIdentity the principal key reads (json_transform parses only those). */
+const IDENTITY_KEY_PATHS = ['useridentity.arn', 'useridentity.invokedby', 'useridentity.accountid', 'useridentity.principalid'];
 /** Columns every statement reads: time, account, duplicate key, and what a valid record needs. */
 const BASE_COLUMNS = ['eventtime', 'recipientaccountid', 'eventid', 'eventsource', 'insightdetails', 'eventname', 'awsregion'];
 /** ...and what an Event is mapped from (everything but vpcEndpointAccountId, addendum, edgeDeviceDetails). */
@@ -58,6 +60,13 @@ const EVENT_COLUMN_SET = [
   ...BASE_COLUMNS, 'eventversion', 'useridentity', 'sourceipaddress', 'useragent', 'errorcode', 'errormessage', 'requestparameters',
   'responseelements', 'additionaleventdata', 'requestid', 'readonly', 'resources', 'eventtype', 'apiversion', 'serviceeventdetails',
   'sharedeventid', 'vpcendpointid', 'eventcategory', 'managementevent', 'sessioncredentialfromconsole', 'tlsdetails',
+];
+
+/** What an Event shows, as json_transform reads it for a page's rows: of userIdentity, the members Event maps. */
+const EVENT_SHOWN_PATHS = [
+  ...EVENT_COLUMN_SET.filter((c) => c !== 'eventtime' && c !== 'useridentity'),
+  ...['type', 'principalid', 'arn', 'accountid', 'invokedby', 'accesskeyid', 'username', 'sourceidentity'].map((m) => `useridentity.${m}`),
+  ...['attributes.mfaauthenticated', 'attributes.creationdate', 'sessionissuer.arn', 'sourceidentity'].map((m) => `useridentity.sessioncontext.${m}`),
 ];
 
 const T_EV = [
@@ -68,16 +77,16 @@ const T_EV = [
   '),',
 ].join('\n');
 
-const D_SOURCE = (columns: string[]) =>
-  `(SELECT unnest(json_transform(r, '${D_STRUCTURE(columns)}')), r AS tg_raw, filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': 'JSON[]'}, ` +
+const D_SOURCE = (columns: string[], page = false) =>
+  `(SELECT unnest(json_transform(r, '${D_STRUCTURE(columns)}')), hash(r) AS tg_rawhash, ${page ? 'r AS tg_raw, ' : ''}filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': 'JSON[]'}, ` +
   `format = 'auto', filename = true, ignore_errors = true, maximum_object_size = 16777216)) AS x) AS src`;
 const D_ACCOUNT = `nullif(regexp_extract(src.tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')`;
-/** `ev` of DuckDB: the record text is dropped after hashing unless a late page re-reads it. */
+/** `ev` of DuckDB: the record text is hashed where it is read, and carried on only when a late page re-reads it. */
 const D_EV = (columns: string[], page = false) =>
   [
     'WITH ev AS (',
-    `  SELECT ${page ? 'src.*' : 'src.* EXCLUDE (tg_raw)'}, TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), ${D_ACCOUNT}) AS tg_account, CAST(hash(src.tg_raw) AS VARCHAR) AS tg_hash`,
-    `  FROM ${D_SOURCE(columns)}`,
+    `  SELECT src.*, TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), ${D_ACCOUNT}) AS tg_account, CAST(src.tg_rawhash AS VARCHAR) AS tg_hash`,
+    `  FROM ${D_SOURCE(columns, page)}`,
     '),',
   ].join('\n');
 
@@ -230,7 +239,7 @@ describe('full statements', () => {
         '  LIMIT 3',
         ')',
         `SELECT ${D_EVENT_COLUMNS}`,
-        `FROM (SELECT pg.tg_time, pg.tg_account, pg.tg_hash, pg.tg_file, unnest(json_transform(pg.tg_raw, '${D_STRUCTURE(EVENT_COLUMN_SET.filter((c) => c !== 'eventtime'))}')) FROM pg) AS dd`, // the time comes along as tg_time
+        `FROM (SELECT pg.tg_time, pg.tg_account, pg.tg_hash, pg.tg_file, unnest(json_transform(pg.tg_raw, '${D_STRUCTURE(EVENT_SHOWN_PATHS)}')) FROM pg) AS dd`, // the time comes along as tg_time
         `ORDER BY tg_time DESC, ${EVENT_ID} DESC, tg_hash DESC`,
       ].join('\n'),
     );
@@ -287,7 +296,7 @@ describe('full statements', () => {
     expect(t.sql).toBe(
       [T_EV, `${dd(`${T_VALID} AND (${T_RANGE} AND (${IDENTITY_KEY} IN ('${ALICE}')))`)},`, ...tail(T_NAME)].join('\n'),
     );
-    expect(d.sql).toBe([D_EV([...BASE_COLUMNS, 'useridentity']), `${dDd(`${D_VALID} AND (${D_RANGE} AND (${IDENTITY_KEY} IN ($4)))`)},`, ...tail(D_NAME)].join('\n'));
+    expect(d.sql).toBe([D_EV([...BASE_COLUMNS, ...IDENTITY_KEY_PATHS]), `${dDd(`${D_VALID} AND (${D_RANGE} AND (${IDENTITY_KEY} IN ($4)))`)},`, ...tail(D_NAME)].join('\n'));
     expect(d.params).toEqual([FILES_PARAM, ...RANGE_PARAMS, v(ALICE)]);
   });
 });
@@ -344,7 +353,7 @@ describe('sources and partition pruning', () => {
   it('renders an empty relation of the record type when DuckDB has no files to read', () => {
     const d = new DuckDbCompiler({ files: [], maxObjectBytes: 16777216 }).compile(simple(PLAN));
     expect(line(d.sql, '  FROM')).toBe(
-      `  FROM (SELECT unnest(json_transform(r, '${D_STRUCTURE(SIMPLE_COLUMNS)}')), r AS tg_raw, CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS JSON) AS r) AS x WHERE FALSE) AS src`,
+      `  FROM (SELECT unnest(json_transform(r, '${D_STRUCTURE(SIMPLE_COLUMNS)}')), hash(r) AS tg_rawhash, r AS tg_raw, CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS JSON) AS r) AS x WHERE FALSE) AS src`,
     );
     expect(d.params).toEqual([
       v('2024-03-01T00:00:00.000Z'),

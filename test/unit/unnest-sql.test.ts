@@ -60,8 +60,8 @@ const T_EV = [
 const D_EV = (columns: string[]) =>
   [
     'WITH ev AS (',
-    `  SELECT src.* EXCLUDE (tg_raw), TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), nullif(regexp_extract(src.tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')) AS tg_account, CAST(hash(src.tg_raw) AS VARCHAR) AS tg_hash`,
-    `  FROM (SELECT unnest(json_transform(r, '${recordStructure(new Set(columns))}')), r AS tg_raw, filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': 'JSON[]'}, ` +
+    `  SELECT src.*, TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), nullif(regexp_extract(src.tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')) AS tg_account, CAST(src.tg_rawhash AS VARCHAR) AS tg_hash`,
+    `  FROM (SELECT unnest(json_transform(r, '${recordStructure(new Set(columns))}')), hash(r) AS tg_rawhash, filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': 'JSON[]'}, ` +
       `format = 'auto', filename = true, ignore_errors = true, maximum_object_size = 16777216)) AS x) AS src`,
     '),',
   ].join('\n');
