@@ -697,7 +697,8 @@ const DUCKDB_RULES: Rule[] = [
     const b = duckArnTest(n.args[1], 'arnprefix');
     return a && b && same(a.r, b.r) && same(a.list, b.list) ? fn('any_resource_arn', [a.r, a.list]) : null;
   },
-  (n) => (n.k === 'cast' && n.type === 'VARCHAR' && isFn(n.arg, 'hash', 1) && isCol(n.arg.args[0], 'src', 'tg_raw') ? fn('row_hash', []) : null),
+  // the record text's hash, taken where the record is read (tg_rawhash) and rendered as text
+  (n) => (n.k === 'cast' && n.type === 'VARCHAR' && isCol(n.arg, 'src', 'tg_rawhash') ? fn('row_hash', []) : null),
   (n) =>
     isFn(n, 'nullif', 2) && isLit(n.args[1], '') && isFn(n.args[0], 'regexp_extract', 3) && isCol(n.args[0].args[0], 'src', 'tg_file')
       ? fn('partition_account', [])
