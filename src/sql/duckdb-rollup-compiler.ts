@@ -24,7 +24,11 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
    */
   constructor(binding: Omit<DuckDbSourceBinding, 'files'>) {
     super({ ...binding, files: [] });
+    this.partitions = binding.parquetPartitions ?? null;
   }
+
+  /** the `account/region/day` delivery folders to keep of the tier's rows (null: every row) */
+  private readonly partitions: readonly string[] | null;
 
   /**
    * The rollup of compacted Parquet files into `outFile`: their valid records grouped by principal,
@@ -51,10 +55,9 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
    * A query the rollup matches: the rollup rows of its whole hours (from `rollupFiles`, the rollups
    * of the days it reads) and, for the partial hours at either end of its range, the same summary
    * computed from the events (the bound Parquet files), merged per principal. Scope and filters
-   * apply to both. `partitions`: the `account/region/day` delivery folders to keep when the files
-   * hold more than the plan reads (null: every row).
+   * apply to both, and so does the binding's restriction to the plan's delivery folders.
    */
-  compileQuery(q: EventSelect, match: RollupMatch, rollupFiles: readonly string[], partitions: readonly string[] | null): CompiledSql {
+  compileQuery(q: EventSelect, match: RollupMatch, rollupFiles: readonly string[]): CompiledSql {
     this.takeParams();
     const summary = [item(ROLLUP_FILTER_COLUMNS.identityKey, ROLLUP_KEY), ...ROLLUP_MEASURES.map((m) => item(m.alias, m.expr))];
     // rendered first: its statement binds its own parameters from $1
@@ -68,7 +71,7 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
       const scope = this.scopePredicate(q.plan);
       if (scope) where.push(scope);
       for (const p of match.filters) where.push(this.pred(p));
-      if (partitions) where.push(`list_contains(${this.bind({ type: 'VARCHAR[]', value: [...partitions] })}, ${FOLDER})`);
+      if (this.partitions) where.push(`list_contains(${this.bind({ type: 'VARCHAR[]', value: [...this.partitions] })}, ${FOLDER})`);
       const hours = `SELECT ${summary.map((i) => i.alias).join(', ')}\n  FROM read_parquet(${files}, hive_partitioning = false)\n  WHERE ${where.join(' AND ')}`;
       const rows = edges ? `(\n  ${hours}\n  UNION ALL BY NAME\n  SELECT * FROM (\n${edges}\n  ) AS edge\n) AS r` : `(\n  ${hours}\n) AS r`;
       let sql = `SELECT ${q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ')}\nFROM ${rows}\nGROUP BY identity_key`;

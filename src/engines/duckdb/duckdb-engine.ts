@@ -116,7 +116,7 @@ export class DuckDbEngine implements Engine {
     const { parquet, parquetPartitions, rollup, rollups } = planned;
     if (rollup && query.kind === 'select') {
       const compiler = new DuckDbRollupCompiler({ parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit });
-      return compiler.compileQuery(query, rollup, rollups.map((f) => f.path), parquetPartitions);
+      return compiler.compileQuery(query, rollup, rollups.map((f) => f.path));
     }
     return new DuckDbCompiler({ files: files.map((f) => f.path), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
   }
