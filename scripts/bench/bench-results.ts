@@ -38,7 +38,15 @@ export interface LakeResults {
     readonly reused: boolean;
     readonly generateMs: number | null;
   };
-  readonly a: (TopUsersMeasurement & { pipeline: string; jq: string }) | { skipped: string } | null;
+  readonly a:
+    | (TopUsersMeasurement & {
+        pipeline: string;
+        jq: string;
+        /** when a ran in rounds with c: a / c of each round, and their median (the ratio reported) */
+        paired?: { ratios: readonly number[]; ratioP50: number };
+      })
+    | { skipped: string }
+    | null;
   readonly b: (TopUsersMeasurement & { sql: string }) | null;
   readonly c: {
     question: GatewayMeasurement;

@@ -27,14 +27,23 @@ export interface JqResult {
   readonly pipeline: string;
 }
 
+/** The pipeline as a reader would type it. */
+export const JQ_PIPELINE = `find LAKE -path '*/CloudTrail/*' -name '*.json.gz' -print0 | xargs -0 zcat | jq -r '${JQ_PROGRAM}' | LC_ALL=C sort | uniq -c | sort -rn`;
+
+/** One run of the pipeline: its duration and answer. */
+export async function jqOnce(lakeDir: string, deadlineMs: number): Promise<{ ms: number; top: TopList }> {
+  const { stdout, ms } = await runCommand('bash', ['-c', PIPELINE, 'jq-top-users', lakeDir, JQ_PROGRAM], deadlineMs);
+  return { ms, top: topOf(parseUniqCounts(stdout)) };
+}
+
 export async function jqTopUsers(lakeDir: string, runs: number, deadlineMs: number): Promise<JqResult> {
   let top: TopList = [];
   const timings = await measure(runs, 0, async () => {
-    const { stdout, ms } = await runCommand('bash', ['-c', PIPELINE, 'jq-top-users', lakeDir, JQ_PROGRAM], deadlineMs);
-    top = topOf(parseUniqCounts(stdout));
-    return ms;
+    const once = await jqOnce(lakeDir, deadlineMs);
+    top = once.top;
+    return once.ms;
   });
-  return { timings, top, pipeline: `find LAKE -path '*/CloudTrail/*' -name '*.json.gz' -print0 | xargs -0 zcat | jq -r '${JQ_PROGRAM}' | LC_ALL=C sort | uniq -c | sort -rn` };
+  return { timings, top, pipeline: JQ_PIPELINE };
 }
 
 function* parseUniqCounts(text: string): Iterable<{ key: string; count: number }> {

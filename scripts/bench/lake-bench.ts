@@ -6,9 +6,9 @@ import { compactFromScratch, hasParquetTier } from './compaction';
 import { handTopUsers, openHand } from './duckdb-hand';
 import { withGateway, type Gateway, type GatewayOptions, type QueryCost } from './gateway';
 import { askQuestion, gatewayBaseline, gatewayQuestion, type GatewayTiming } from './gateway-top-users';
-import { measurePaired } from './timing';
+import { measureRounds, ratioOf } from './timing';
 import type { TopList } from './top-list';
-import { jqTopUsers, jqVersion } from './jq';
+import { JQ_PIPELINE, jqOnce, jqTopUsers, jqVersion } from './jq';
 import { parquetFootprint, rawFootprint } from './lake-footprint';
 import { pagesMemory } from './memory';
 import { checkAgreement } from './lake-agreement';
@@ -69,41 +69,46 @@ export async function benchLake(lake: BenchLake, opts: BenchOptions, shared: Sha
     }
   };
 
-  // b and c together run alternately (see measurePaired), inside the raw-tier gateway phase below
-  const paired = on('b') && on('c');
-  let pairedRatios: { ratios: readonly number[]; ratioP50: number } | null = null;
-  if (on('b') && !paired) {
+  // b and c (and a, when jq is installed) run in rounds (see measureRounds), inside the raw-tier
+  // gateway phase below: their ratios are the point, and this machine's speed drifts
+  const jq = on('a') ? jqVersion() : null;
+  if (on('a') && !jq) {
+    log('(a) skipped: jq not installed (apt-get install jq)');
+    r.a = { skipped: 'jq not installed (apt-get install jq)' };
+  }
+  const rounds = on('b') && on('c');
+  const withJq = rounds && jq !== null;
+  if (on('b') && !rounds) {
     log(`(b) hand-written DuckDB over the raw files, ${opts.runs} runs after a warm-up`);
     r.b = await attempt('(b)', () => handTopUsers('raw', lake.dir, range, opts.runs, dl.query));
   }
-  if (on('a')) {
-    const jq = jqVersion();
-    if (!jq) {
-      log('(a) skipped: jq not installed (apt-get install jq)');
-      r.a = { skipped: 'jq not installed (apt-get install jq)' };
-    } else {
-      log(`(a) zcat | jq | sort | uniq -c, ${opts.runs} runs`);
-      r.a = await attempt('(a)', async () => ({ ...(await jqTopUsers(lake.dir, opts.runs, dl.jqRun)), jq }));
-    }
+  if (jq && !withJq) {
+    log(`(a) zcat | jq | sort | uniq -c, ${opts.runs} runs`);
+    r.a = await attempt('(a)', async () => ({ ...(await jqTopUsers(lake.dir, opts.runs, dl.jqRun)), jq }));
   }
   if (on('c') || on('h')) {
     await attempt('raw-tier gateway', () =>
       withGateway(gw(false, false), async (g) => {
         if (on('c')) {
           let question: GatewayTiming | null;
-          if (paired) {
-            log(`(b, c) hand-written DuckDB over the raw files and the gateway over them (TRAILGATE_PARQUET=off, TRAILGATE_CACHE=off), alternately: ${opts.runs} pairs after a warm-up of each`);
-            const both = await attempt('(b, c)', () => pairedRawRuns(g, lake.dir, range, opts.runs, dl.query));
-            if (both) r.b = both.b;
-            question = both?.c ?? null;
-            pairedRatios = both?.paired ?? null;
+          let paired: { ratios: readonly number[]; ratioP50: number } | undefined;
+          if (rounds) {
+            const who = withJq ? '(a, b, c) the jq pipeline, hand-written DuckDB' : '(b, c) hand-written DuckDB';
+            log(`${who} over the raw files and the gateway over them (TRAILGATE_PARQUET=off, TRAILGATE_CACHE=off), in ${opts.runs} rounds after a warm-up`);
+            const all = await attempt(withJq ? '(a, b, c)' : '(b, c)', () => rawRounds(g, lake.dir, range, opts.runs, dl, withJq));
+            if (all) {
+              r.b = all.b;
+              if (all.a && jq) r.a = { ...all.a, jq, paired: ratioOf(all.a.timings, all.c.timings) };
+              paired = ratioOf(all.c.timings, all.b.timings);
+            }
+            question = all?.c ?? null;
           } else {
             log(`(c) gateway over the raw files (TRAILGATE_PARQUET=off, TRAILGATE_CACHE=off), ${opts.runs} runs after a warm-up`);
             question = await attempt('(c)', () => gatewayQuestion(g, range, opts.runs, 1, dl.query));
           }
           log('(c) the persisted TopUsers baseline over the raw files, 1 run');
           const baseline = await attempt('(c) TopUsers baseline', () => gatewayBaseline(g, range, 1, 0, dl.slowQuery));
-          if (question) r.c = { question, baseline, ...(pairedRatios ? { paired: pairedRatios } : {}) };
+          if (question) r.c = { question, baseline, ...(paired ? { paired } : {}) };
         }
         if (on('h')) {
           const day = oneDay(lake);
@@ -183,30 +188,36 @@ function oneDay(lake: BenchLake): { from: string; to: string } {
   return { from: iso(to - 86_400_000), to: iso(to) };
 }
 
-/** (b) and (c) alternately: the hand-written scan, then the gateway's answer, `runs` times. */
-async function pairedRawRuns(g: Gateway, lakeDir: string, range: { from: string; to: string }, runs: number, deadlineMs: number) {
+/**
+ * (b) and (c), and (a) when asked, in rounds: the hand-written scan, the gateway's answer, the jq
+ * pipeline (no warm-up: it caches nothing), `runs` rounds.
+ */
+async function rawRounds(g: Gateway, lakeDir: string, range: { from: string; to: string }, runs: number, dl: { query: number; jqRun: number }, withJq: boolean) {
   const hand = await openHand('raw', lakeDir, range);
   try {
-    let handTop: TopList = [];
-    let gw: { top: TopList; cost: QueryCost } | null = null;
-    const m = await measurePaired(
-      runs,
-      async () => {
-        const once = await hand.once(deadlineMs);
-        handTop = once.top;
-        return once.ms;
-      },
-      async () => {
-        const once = await askQuestion(g, range, deadlineMs);
-        gw = once;
-        return once.ms;
-      },
-    );
-    const answer = gw as unknown as { top: TopList; cost: QueryCost };
+    const last: { b: TopList; c: { top: TopList; cost: QueryCost } | null; a: TopList } = { b: [], c: null, a: [] };
+    const handRun = async () => {
+      const once = await hand.once(dl.query);
+      last.b = once.top;
+      return once.ms;
+    };
+    const gatewayRun = async () => {
+      const once = await askQuestion(g, range, dl.query);
+      last.c = once;
+      return once.ms;
+    };
+    const jqRun = async () => {
+      const once = await jqOnce(lakeDir, dl.jqRun);
+      last.a = once.top;
+      return once.ms;
+    };
+    const methods = [{ warmups: 1, run: handRun }, { warmups: 1, run: gatewayRun }, ...(withJq ? [{ warmups: 0, run: jqRun }] : [])];
+    const [b, c, a] = await measureRounds(runs, methods);
+    const answer = last.c as unknown as { top: TopList; cost: QueryCost };
     return {
-      b: { timings: m.a, top: handTop, sql: hand.sql },
-      c: { timings: m.b, top: answer.top, cost: answer.cost },
-      paired: { ratios: m.ratios, ratioP50: m.ratioP50 },
+      b: { timings: b, top: last.b, sql: hand.sql },
+      c: { timings: c, top: answer.top, cost: answer.cost },
+      a: a ? { timings: a, top: last.a, pipeline: JQ_PIPELINE } : null,
     };
   } finally {
     hand.close();

@@ -34,25 +34,29 @@ export async function measure(k: number, warmups: number, once: (i: number) => P
 }
 
 /**
- * Two methods timed alternately (a warm-up of each, then a, b, a, b, ...): on a shared machine
- * whose speed drifts between minutes, the ratio of each pair is what compares them, and its
- * median is the ratio reported.
+ * Several methods timed in rounds (the warm-ups first, then one run of each method per round): on
+ * a shared machine whose speed drifts between minutes, the ratio of two methods within each round
+ * is what compares them (see ratioOf).
  */
-export async function measurePaired(
-  k: number,
-  a: () => Promise<number>,
-  b: () => Promise<number>,
-): Promise<{ a: Timings; b: Timings; ratios: readonly number[]; ratioP50: number }> {
-  const firstA = await a();
-  const firstB = await b();
-  const [as, bs]: [number[], number[]] = [[], []];
-  for (let i = 0; i < k; i++) {
-    as.push(await a());
-    bs.push(await b());
+export async function measureRounds(k: number, methods: readonly { run: () => Promise<number>; warmups: number }[]): Promise<Timings[]> {
+  const first: (number | null)[] = [];
+  for (const m of methods) {
+    let ms: number | null = null;
+    for (let i = 0; i < m.warmups; i++) {
+      const t = await m.run();
+      if (i === 0) ms = t;
+    }
+    first.push(ms);
   }
-  const timings = (runs: number[], first: number): Timings => ({ runsMs: runs.map((m) => round(m, 1)), p50Ms: round(median(runs), 1), firstMs: round(first, 1) });
-  const ratios = bs.map((m, i) => m / as[i]);
-  return { a: timings(as, firstA), b: timings(bs, firstB), ratios: ratios.map((r) => round(r, 3)), ratioP50: round(median(ratios), 3) };
+  const runs: number[][] = methods.map(() => []);
+  for (let i = 0; i < k; i++) for (const [j, m] of methods.entries()) runs[j].push(await m.run());
+  return runs.map((r, j) => ({ runsMs: r.map((m) => round(m, 1)), p50Ms: round(median(r), 1), firstMs: first[j] === null ? null : round(first[j] as number, 1) }));
+}
+
+/** num / den of each round, and their median (the ratio reported). */
+export function ratioOf(num: Timings, den: Timings): { ratios: readonly number[]; ratioP50: number } {
+  const ratios = num.runsMs.map((m, i) => m / den.runsMs[i]);
+  return { ratios: ratios.map((r) => round(r, 3)), ratioP50: round(median(ratios), 3) };
 }
 
 /** Rejects after `ms` (calling `onTimeout` first, to stop the work), else settles like `work`. */
