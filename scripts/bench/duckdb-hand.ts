@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { PARQUET_DIR, TIER_DATA_GLOB } from '../../src/lake/parquet-manifest';
 import { measure, withDeadline, type Timings } from './timing';
 import { IDENTITY_KEY_SQL, TOP_N, type TopList } from './top-list';
 
@@ -21,7 +22,7 @@ export function handSql(tier: HandTier, lakeDir: string, range: { from: string; 
     tier === 'raw'
       ? `(SELECT unnest(Records) AS r FROM read_json(${q(rawGlob)}, ` +
         `columns = {Records: 'STRUCT("eventTime" VARCHAR, "userIdentity" STRUCT("arn" VARCHAR, "invokedBy" VARCHAR, "accountId" VARCHAR, "principalId" VARCHAR))[]'}))`
-      : `read_parquet(${q(path.join(lakeDir, 'parquet/*/*/*.parquet'))})`;
+      : `read_parquet(${q(path.join(lakeDir, PARQUET_DIR, TIER_DATA_GLOB))})`;
   const col = (name: string) => (tier === 'raw' ? `r.${name}` : name);
   return (
     `SELECT ${IDENTITY_KEY_SQL(col('userIdentity'))} AS key, count(*) AS n FROM ${records} ` +

@@ -15,6 +15,8 @@ import type { LakeFile } from './lake-layout';
  * `trailgate compact` redoes its day.
  */
 export const PARQUET_DIR = 'parquet';
+/** Every data file of the tier, under PARQUET_DIR (not the rollups in `_rollup/` beside them). */
+export const TIER_DATA_GLOB = 'date=*/delivery=*/*.parquet';
 export const MANIFEST_FILE = '_manifest.json';
 const VERSION = 2;
 

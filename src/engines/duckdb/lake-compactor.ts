@@ -125,30 +125,16 @@ export class LakeCompactor {
         const written = await deliveryDirs(tmp);
         await this.withoutEarlierCopies(root, manifest, new Set(batch.map((w) => w.day)), written);
         const again = await deliveryDirs(tmp);
-        // Compacted days after a batch day that share an event day with it (before or now) are
-        // redone; so are the batch's own days after such a day (a skew the first guess missed).
-        const redo = laterSharing(manifest, batch, again, queue);
-        const requeue = redo.length > 0 ? batch.filter((w) => w.day > redo[0]).map((w) => w.day) : [];
-        if (redo.length + requeue.length > 0) {
-          this.deps.logger.info({ days: [...redo, ...requeue] }, 'compacting later days again: they share event days with a day just compacted');
-          manifest = withoutDays(manifest, [...redo, ...requeue]);
-          await writeManifest(this.deps.lake.root, manifest);
-          for (const d of [...redo, ...requeue]) queue.add(d);
-          total += redo.length + requeue.length;
-        }
-        const recorded = batch.filter((b) => !requeue.includes(b.day));
+        const redone = await this.redoLaterDays(manifest, batch, again, queue);
+        manifest = redone.manifest;
+        total += redone.queued;
+        const recorded = batch.filter((b) => !redone.requeued.includes(b.day));
         for (const w of recorded) for (const dir of again.get(w.day) ?? []) await this.writeRollup(dir);
         for (const w of recorded) {
           const compacted = await this.recordDay(root, tmp, manifest, w, existing, again.get(w.day) ?? []);
           manifest = compacted.manifest;
-          totals.compacted++;
+          addTotals(totals, compacted.day);
           done.add(w.day);
-          for (const p of Object.values(compacted.day.partitions)) {
-            totals.rawFiles += p.rawFiles;
-            totals.rawBytes += p.rawBytes;
-          }
-          totals.parquetFiles += compacted.day.outputs.length;
-          totals.parquetBytes += compacted.day.outputBytes;
         }
       } finally {
         await fs.rm(tmp, { recursive: true, force: true });
@@ -157,6 +143,28 @@ export class LakeCompactor {
     }
     const refreshed = await this.refreshRollups(root, manifest, work.map((w) => w.day).filter((d) => !done.has(d)), (n, day) => progress(totals.compacted + n, total, day));
     return { days: work.length, skipped: work.filter((w) => !done.has(w.day)).length, ...totals, rollupsRefreshed: refreshed };
+  }
+
+  /**
+   * Compacted days after a batch day that share an event day with it (before or now: `written`)
+   * are dropped from the manifest and queued again; so are the batch's own days after such a day
+   * (a skew the first guess missed), which are then not recorded now.
+   */
+  private async redoLaterDays(
+    manifest: ParquetManifest,
+    batch: readonly DayWork[],
+    written: ReadonlyMap<string, string[]>,
+    queue: Set<string>,
+  ): Promise<{ manifest: ParquetManifest; requeued: string[]; queued: number }> {
+    const redo = laterSharing(manifest, batch, written, queue);
+    const requeued = redo.length > 0 ? batch.filter((w) => w.day > redo[0]).map((w) => w.day) : [];
+    const days = [...redo, ...requeued];
+    if (days.length === 0) return { manifest, requeued, queued: 0 };
+    this.deps.logger.info({ days }, 'compacting later days again: they share event days with a day just compacted');
+    const dropped = withoutDays(manifest, days);
+    await writeManifest(this.deps.lake.root, dropped);
+    for (const d of days) queue.add(d);
+    return { manifest: dropped, requeued, queued: days.length };
   }
 
   /** The identity rollup of an output directory's Parquet files, beside them (see ROLLUP_FILE). */
@@ -381,6 +389,17 @@ async function deliveryDirs(root: string): Promise<Map<string, string[]>> {
     }
   }
   return out;
+}
+
+/** Adds a recorded day to the run's totals. */
+function addTotals(totals: { compacted: number; rawFiles: number; rawBytes: number; parquetFiles: number; parquetBytes: number }, day: CompactedDay): void {
+  totals.compacted++;
+  for (const p of Object.values(day.partitions)) {
+    totals.rawFiles += p.rawFiles;
+    totals.rawBytes += p.rawBytes;
+  }
+  totals.parquetFiles += day.outputs.length;
+  totals.parquetBytes += day.outputBytes;
 }
 
 /** The rollup files beside a day's outputs (one per output directory holding data). */
