@@ -35,8 +35,8 @@ export interface CompactedDay {
   readonly outputs: readonly string[];
   readonly outputBytes: number;
   /**
-   * The identity rollup of each output (`<output dir>/_rollup/identities.parquet`, relative to
-   * `<lake>/parquet`) and the definition it was written with (ROLLUP_DIGEST). Absent in a tier
+   * The rollups of each output (ROLLUP_FILES under the output's directory, relative to
+   * `<lake>/parquet`) and the definition they were written with (ROLLUP_DIGEST). Absent in a tier
    * written before rollups: `trailgate compact` adds them from the outputs.
    */
   readonly rollups?: CompactedRollups;
@@ -48,8 +48,13 @@ export interface CompactedRollups {
   readonly bytes: number;
 }
 
-/** Where the identity rollup of an output directory (`date=E/delivery=D`) lives. */
-export const ROLLUP_FILE = path.join('_rollup', 'identities.parquet');
+/** Where the rollups of an output directory (`date=E/delivery=D`) live (see src/query/identity-rollup.ts). */
+export const ROLLUP_FILES = { identities: path.join('_rollup', 'identities.parquet'), facets: path.join('_rollup', 'facets.parquet') } as const;
+export type RollupKind = keyof typeof ROLLUP_FILES;
+
+/** Which rollup a rollup file is (by its name). */
+export const rollupKindOf = (file: string): RollupKind | null =>
+  (Object.keys(ROLLUP_FILES) as RollupKind[]).find((k) => path.basename(file) === path.basename(ROLLUP_FILES[k])) ?? null;
 
 export interface ParquetManifest {
   readonly version: number;

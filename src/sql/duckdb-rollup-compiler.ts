@@ -1,7 +1,17 @@
 import { rangePredicate } from '../query/filter-predicate';
-import type { EventSelect, Expr } from '../query/ir';
-import { and, field, instant, item, or, select } from '../query/ir-builders';
-import { isRollupKey, ROLLUP_FILTER_COLUMNS, ROLLUP_KEY, ROLLUP_MEASURES, rollupFilterColumn, rollupMeasure, type RollupMatch } from '../query/identity-rollup';
+import type { EventSelect, Expr, PartitionPlan, TopPerGroup } from '../query/ir';
+import { and, field, instant, item, lit, or, select } from '../query/ir-builders';
+import {
+  FACET_FIELDS,
+  isRollupKey,
+  ROLLUP_FILTER_COLUMNS,
+  ROLLUP_KEY,
+  ROLLUP_MEASURES,
+  rollupFilterColumn,
+  rollupMeasure,
+  type FacetMatch,
+  type RollupMatch,
+} from '../query/identity-rollup';
 import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql } from './compiled-sql';
 import { DuckDbCompiler, PARQUET_TYPED_COLUMNS, type DuckDbSourceBinding } from './duckdb-compiler';
@@ -41,8 +51,7 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     const filters = Object.entries(ROLLUP_FILTER_COLUMNS).map(([name, col]) => `${this.expr(field(name as keyof typeof ROLLUP_FILTER_COLUMNS))} AS ${col}`);
     const measures = ROLLUP_MEASURES.map((m) => `${this.expr(m.expr)} AS ${m.alias}`);
     const valid = this.pred(VALID_RECORD);
-    const untyped = [...this.usedColumns()].filter((c) => !PARQUET_TYPED_COLUMNS.has(c));
-    if (untyped.length > 0) throw new Error(`the identity rollup reads columns the tier does not type: ${untyped.join(', ')}`);
+    this.refuseUntyped();
     const files = this.bind({ type: 'VARCHAR[]', value: [...dataFiles] });
     const sql =
       `COPY (\n  SELECT ${filters.join(', ')}, date_trunc('hour', tg_time) AS tg_hour, tg_folder_account, tg_folder_region, tg_delivery,\n    ${measures.join(', ')}\n` +
@@ -67,11 +76,7 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     this.overRollup = true;
     try {
       const files = this.bind({ type: 'VARCHAR[]', value: [...rollupFiles] });
-      const where = [`tg_hour >= ${this.expr(instant(match.from))}`, `tg_hour < ${this.expr(instant(match.to))}`];
-      const scope = this.scopePredicate(q.plan);
-      if (scope) where.push(scope);
-      for (const p of match.filters) where.push(this.pred(p));
-      if (this.partitions) where.push(`list_contains(${this.bind({ type: 'VARCHAR[]', value: [...this.partitions] })}, ${FOLDER})`);
+      const where = this.rollupWhere(q.plan, match, 'tg_hour');
       const hours = `SELECT ${summary.map((i) => i.alias).join(', ')}\n  FROM read_parquet(${files}, hive_partitioning = false)\n  WHERE ${where.join(' AND ')}`;
       const rows = edges ? `(\n  ${hours}\n  UNION ALL BY NAME\n  SELECT * FROM (\n${edges}\n  ) AS edge\n) AS r` : `(\n  ${hours}\n) AS r`;
       let sql = `SELECT ${q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ')}\nFROM ${rows}\nGROUP BY identity_key`;
@@ -82,6 +87,70 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     } finally {
       this.overRollup = false;
     }
+  }
+
+  /** The test of rollup rows: the whole units of the range, the plan's scope, the IN filters, the plan's delivery folders. */
+  private rollupWhere(plan: PartitionPlan, match: RollupMatch, unit: 'tg_hour' | 'tg_day'): string[] {
+    const where = [`${unit} >= ${this.expr(instant(match.from))}`, `${unit} < ${this.expr(instant(match.to))}`];
+    const scope = this.scopePredicate(plan);
+    if (scope) where.push(scope);
+    for (const p of match.filters) where.push(this.pred(p));
+    if (this.partitions) where.push(`list_contains(${this.bind({ type: 'VARCHAR[]', value: [...this.partitions] })}, ${FOLDER})`);
+    return where;
+  }
+
+  /**
+   * The facet rollup of compacted Parquet files into `outFile`: per principal, UTC day, effective
+   * account, region and delivery folder, the events of each value of each facet field.
+   */
+  compileFacetBuild(dataFiles: readonly string[], outFile: string): CompiledSql {
+    this.takeParams();
+    this.overRollup = false;
+    const filters = Object.entries(ROLLUP_FILTER_COLUMNS).map(([name, col]) => `${this.expr(field(name as keyof typeof ROLLUP_FILTER_COLUMNS))} AS ${col}`);
+    const values = this.arrayOf(FACET_FIELDS.map((f) => this.field(f)));
+    const names = this.arrayOf(FACET_FIELDS.map((f) => this.constant(f)));
+    const valid = this.pred(VALID_RECORD);
+    this.refuseUntyped();
+    const files = this.bind({ type: 'VARCHAR[]', value: [...dataFiles] });
+    const sql =
+      `COPY (\n  SELECT *, count(*) AS value_count FROM (\n` +
+      `    SELECT ${filters.join(', ')}, date_trunc('day', tg_time) AS tg_day, tg_folder_account, tg_folder_region, tg_delivery, unnest(${names}) AS facet, unnest(${values}) AS value\n` +
+      `    FROM (SELECT *, tg_ts AS tg_time, coalesce(nullif(recipientaccountid, ''), tg_folder_account) AS tg_account FROM read_parquet(${files}, hive_partitioning = false)) AS dd\n` +
+      `    WHERE ${valid}\n  ) AS f\n  GROUP BY ALL\n  ORDER BY facet, tg_day, identity_key\n) TO ${encodeString(outFile)} (FORMAT parquet, COMPRESSION zstd)`;
+    return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
+  }
+
+  /**
+   * A principal's top values of a facet field (matchFacetRollup): the facet rollup's rows of the
+   * range's whole days and, for the partial days at either end, the same counts from the events
+   * (the bound Parquet files), added up per principal and value, then ranked as the events would be.
+   */
+  compileFacetQuery(q: TopPerGroup, match: FacetMatch, facetFiles: readonly string[]): CompiledSql {
+    this.takeParams();
+    const inner = q.inner;
+    const edges = match.edges.length
+      ? super.compile(select({ plan: inner.plan, where: and(or(...match.edges.map(rangePredicate)), ...match.filters), select: inner.select, groupBy: inner.groupBy })).sql
+      : null;
+    this.overRollup = true;
+    try {
+      const files = this.bind({ type: 'VARCHAR[]', value: [...facetFiles] });
+      const where = [`facet = ${this.expr(lit(match.facet))}`, ...this.rollupWhere(inner.plan, match, 'tg_day')];
+      const days = `SELECT identity_key, value, value_count\n  FROM read_parquet(${files}, hive_partitioning = false)\n  WHERE ${where.join(' AND ')}`;
+      const rows = edges ? `(\n  ${days}\n  UNION ALL BY NAME\n  SELECT * FROM (\n${edges}\n  ) AS edge\n) AS r` : `(\n  ${days}\n) AS r`;
+      const sql =
+        `WITH g AS (\nSELECT identity_key, value, CAST(sum(value_count) AS BIGINT) AS value_count\nFROM ${rows}\nGROUP BY identity_key, value\n)\n` +
+        `SELECT * FROM (\n  SELECT g.*, row_number() OVER (PARTITION BY identity_key ORDER BY ${this.order(q.orderBy)}) AS tg_rank FROM g\n) AS r\n` +
+        `WHERE tg_rank <= ${Math.trunc(q.limit)}\nORDER BY identity_key, tg_rank`;
+      return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
+    } finally {
+      this.overRollup = false;
+    }
+  }
+
+  /** Rollups are built from the tier's typed columns only (never its record text). */
+  private refuseUntyped(): void {
+    const untyped = [...this.usedColumns()].filter((c) => !PARQUET_TYPED_COLUMNS.has(c));
+    if (untyped.length > 0) throw new Error(`a rollup reads columns the tier does not type: ${untyped.join(', ')}`);
   }
 
   /** Over rollup rows: the key and filter fields are columns, a measure merges its column. */

@@ -30,6 +30,13 @@ const SUMMARY = `query($f: EventFilter!, $first: Int!, $after: String) {
   }
 }`;
 
+/** The TopUsers baseline's nested lists: a principal's top values of four fields (the facet rollup). */
+const NESTED = `query($f: EventFilter!) {
+  identities(filter: $f, first: 8) {
+    nodes { arn eventCount regions sourceIps(first: 5) { value count } userAgents(first: 3) { value count } topEvents(first: 4) { value count } }
+  }
+}`;
+
 const lake = path.join(os.tmpdir(), `trailgate-rollup-${process.pid}`);
 let raw: Harness;
 let tiered: Harness;
@@ -186,6 +193,71 @@ describe('the identity rollup', () => {
     const t = await tiered.exec(SUMMARY, v);
     expect(page(t)).toEqual(page(await raw.exec(SUMMARY, v)));
     expect(plain(t.data!.identities.nodes)).toEqual(reduce(f));
+  });
+});
+
+/** Bytes each engine query of an operation read (its cost facts). */
+const bytesRead = (r: { extensions?: Record<string, any> }): number[] => (r.extensions?.trailgate?.queries ?? []).map((q: any) => Number(q.bytesScanned));
+
+/** The bytes of the tier's data files (not its rollups). */
+async function tierBytes(): Promise<number> {
+  return Object.values((await readManifest(lake))!.days).reduce((n, d) => n + d.outputBytes, 0);
+}
+
+/** A principal's top values of a record field, from the records themselves (count desc, value asc). */
+function topValues(f: FilterInput, arn: string, value: (raw: any) => unknown, first: number) {
+  const counts = new Map<string, number>();
+  for (const e of filterEvents(ref, f)) {
+    if (e.identityKey !== arn || (f.accounts && !f.accounts.includes(e.folderAccount))) continue;
+    const v = value(e.raw);
+    if (typeof v !== 'string') continue; // the lists below are compared where every value is text
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, first).map(([v, count]) => ({ value: v, count }));
+}
+
+describe('the facet rollup (the nested lists of a principal)', () => {
+  const nested: Array<[string, () => FilterInput]> = [
+    ['the whole lake', () => ({ range: WHOLE })],
+    ['partial days at both ends', () => ({ range: { from: '2026-03-06T10:30:00Z', to: '2026-03-09T17:45:00Z' } })],
+    ['one account', () => ({ range: WHOLE, accounts: [accounts[1]] })],
+  ];
+
+  it.each(nested)('answers %s from the rollups, as raw files and the records do', async (_name, make) => {
+    const f = make();
+    const [t, r] = [await tiered.exec(NESTED, { f }), await raw.exec(NESTED, { f })];
+    expect(t.errors).toBeUndefined();
+    // the principals, then their four lists: every statement reads rollups (and at most the
+    // events of the partial hours or days at the ends), far fewer bytes than the tier holds
+    const read = bytesRead(t);
+    expect(read).toHaveLength(5);
+    for (const b of read) expect(b).toBeLessThan((await tierBytes()) * 0.6);
+    if (f.range === WHOLE) for (const b of read) expect(b).toBeLessThan((await tierBytes()) * 0.05);
+    expect(t.data).toEqual(r.data);
+    const nodes = t.data!.identities.nodes as any[];
+    expect(nodes.length).toBeGreaterThan(3);
+    for (const n of nodes.slice(0, 3)) {
+      expect(n.topEvents).toEqual(topValues(f, n.arn, (x) => x.eventName, 4));
+      expect(n.regions).toEqual(topValues(f, n.arn, (x) => x.awsRegion, 100).map((v) => v.value).sort());
+      const ips = topValues(f, n.arn, (x) => x.sourceIPAddress, 5);
+      if (ips.length === n.sourceIps.length) expect(n.sourceIps).toEqual(ips);
+    }
+  });
+
+  it('keeps a scoped principal to its accounts', async () => {
+    const scoped = principal({ id: 'facet-scoped', accounts: [accounts[1], accounts[2]] });
+    const f = { range: WHOLE };
+    const t = await tiered.exec(NESTED, { f }, scoped);
+    expect(t.errors).toBeUndefined();
+    for (const b of bytesRead(t)) expect(b).toBeLessThan((await tierBytes()) * 0.05);
+    expect(t.data).toEqual((await raw.exec(NESTED, { f }, scoped)).data);
+  });
+
+  it('reads the events when a filter is not one the rollup keeps', async () => {
+    const f = { range: WHOLE, eventNames: ['AssumeRole', 'GetObject', 'ConsoleLogin', 'DescribeInstances'] };
+    const t = await tiered.exec(NESTED, { f });
+    for (const b of bytesRead(t)) expect(b).toBeGreaterThan((await tierBytes()) * 0.9);
+    expect(t.data).toEqual((await raw.exec(NESTED, { f })).data);
   });
 });
 

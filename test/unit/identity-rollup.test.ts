@@ -1,6 +1,6 @@
 import type { EventFilterSpec } from '../../src/query/event-filter';
 import { identitiesQuery, identityEventsQuery, identitySummariesQuery, identityTopValuesQuery } from '../../src/query/identity-queries';
-import { matchIdentityRollup, ROLLUP_MEASURES } from '../../src/query/identity-rollup';
+import { matchFacetRollup, matchIdentityRollup, ROLLUP_MEASURES } from '../../src/query/identity-rollup';
 import { and, count, eq, field, lit } from '../../src/query/ir-builders';
 import { planPartitions } from '../../src/query/partition-planner';
 import { statsQuery } from '../../src/query/stats-query';
@@ -61,5 +61,28 @@ describe('which queries the identity rollup answers', () => {
     const q = identitiesQuery(filter(), plan, 10, null);
     expect(matchIdentityRollup({ ...q, having: eq(count(eq(field('eventName'), lit('x'))), lit(1)) })).toBeNull();
     expect(matchIdentityRollup({ ...q, where: and(q.where, eq(field('eventName'), lit('x'))) })).toBeNull();
+  });
+});
+
+describe('which queries the facet rollup answers', () => {
+  it.each(['sourceIp', 'userAgent', 'eventName', 'awsRegion'] as const)('answers the top values of %s per principal over whole days', (f) => {
+    const m = matchFacetRollup(identityTopValuesQuery(['arn:a', 'arn:b'], f, 5, filter({ accounts: ['111111111111'] }), plan));
+    expect(m?.facet).toBe(f);
+    expect(m!.edges).toEqual([]);
+    expect(m!.filters).toHaveLength(2); // the accounts, and the principals asked for
+  });
+
+  it('reads the partial days at either end from the events', () => {
+    const m = matchFacetRollup(identityTopValuesQuery(['arn:a'], 'sourceIp', 5, filter({ range: range('2026-10-01T05:00:00Z', '2026-10-04T00:00:00Z') }), plan))!;
+    expect([m.from, m.to].map((d) => d.toISOString())).toEqual(['2026-10-02T00:00:00.000Z', '2026-10-04T00:00:00.000Z']);
+    expect(m.edges.map((e) => [e.from.toISOString(), e.to.toISOString()])).toEqual([['2026-10-01T05:00:00.000Z', '2026-10-02T00:00:00.000Z']]);
+  });
+
+  it('leaves other fields, filters, ranges and shapes to the events', () => {
+    expect(matchFacetRollup(identityTopValuesQuery(['arn:a'], 'errorCode', 5, filter(), plan))).toBeNull();
+    expect(matchFacetRollup(identityTopValuesQuery(['arn:a'], 'sourceIp', 5, filter({ eventNames: ['AssumeRole'] }), plan))).toBeNull();
+    expect(matchFacetRollup(identityTopValuesQuery(['arn:a'], 'sourceIp', 5, filter({ range: range('2026-10-01T05:00:00Z', '2026-10-02T04:00:00Z') }), plan))).toBeNull();
+    expect(matchFacetRollup(identityEventsQuery(['arn:a'], 5, filter(), plan))).toBeNull();
+    expect(matchFacetRollup(identitiesQuery(filter(), plan, 10, null))).toBeNull();
   });
 });

@@ -5,14 +5,14 @@ import type { Logger } from 'pino';
 import type { AccountScope } from '../../domain/principal';
 import { TrailgateError } from '../../domain/trailgate-error';
 import type { Query } from '../../query/ir';
-import { matchIdentityRollup, type RollupMatch } from '../../query/identity-rollup';
+import { matchFacetRollup, matchIdentityRollup, type FacetMatch, type RollupMatch } from '../../query/identity-rollup';
 import { selectPartitions } from '../../query/partition-planner';
 import type { CompiledSql } from '../../sql/compiled-sql';
 import { DuckDbCompiler, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
 import { DuckDbRollupCompiler } from '../../sql/duckdb-rollup-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
-import { eventDayOf } from '../../lake/parquet-manifest';
+import { eventDayOf, rollupKindOf } from '../../lake/parquet-manifest';
 import { utcDay } from '../../domain/utc-day';
 import type { Engine, EngineResult, ExplainedQuery, LakeInfo, StreamOptions, ReadinessCheck, Row, RunOptions } from '../engine';
 import { DuckDbPool } from './duckdb-pool';
@@ -46,15 +46,23 @@ const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
 /** Every Parquet file a plan reads (tier outputs and rollups): what it costs. */
 const columnarFiles = (p: Planned): LakeFile[] => [...p.parquet, ...p.rollups];
 
+/** The rollup that answers a query, if any. */
+function rollupFor(query: Query): Planned['rollup'] {
+  const identities = matchIdentityRollup(query);
+  if (identities) return { kind: 'identities', match: identities };
+  const facets = matchFacetRollup(query);
+  return facets && { kind: 'facets', match: facets };
+}
+
 /** The files a query reads (see DuckDbEngine.filesFor). */
 interface Planned {
   readonly files: LakeFile[];
-  /** Parquet files of the tier (with `rollup`: only those of the event days of its partial hours) */
+  /** Parquet files of the tier (with `rollup`: only those of the event days of its partial hours or days) */
   readonly parquet: LakeFile[];
-  /** the identity rollups read when `rollup` is set */
+  /** the rollup files read when `rollup` is set (of its kind) */
   readonly rollups: LakeFile[];
   readonly parquetPartitions: string[] | null;
-  readonly rollup: RollupMatch | null;
+  readonly rollup: { readonly kind: 'identities'; readonly match: RollupMatch } | { readonly kind: 'facets'; readonly match: FacetMatch } | null;
   readonly partitions: string[];
 }
 
@@ -93,30 +101,34 @@ export class DuckDbEngine implements Engine {
   }
 
   /**
-   * What a query reads: raw files, Parquet files, or (a principal summary over whole hours of
-   * compacted days) only the identity rollups of those days, then in `parquet`.
+   * What a query reads: raw files, Parquet files, or (a principal summary, or a principal's top
+   * values of a facet field, over compacted days: src/query/identity-rollup.ts) the rollups of
+   * those days plus the events of the partial hours or days at the range's ends.
    */
   private async filesFor(query: Query): Promise<Planned> {
     const plan = queryRoot(query).plan;
     const parts = selectPartitions(plan, await this.lake.partitions());
     const { raw, parquet, parquetPartitions, rollups } = await this.tier.route(parts);
-    const rollup = rollups ? matchIdentityRollup(query) : null;
     // Several bucket prefixes may hold the same account/region/day: list each once.
     const partitions = [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))];
+    const rollup = rollups ? rollupFor(query) : null;
     if (rollup && rollups) {
-      // the partial hours at the range's ends are read from the events of their event days only
-      const edgeDays = new Set(rollup.edges.map((e) => utcDay(e.from)));
+      // the partial hours or days at the range's ends are read from the events of their event days only
+      const edgeDays = new Set(rollup.match.edges.map((e) => utcDay(e.from)));
       const edgeFiles = parquet.filter((f) => edgeDays.has(eventDayOf(f.path) ?? ''));
-      return { files: [], parquet: edgeFiles, rollups, parquetPartitions, rollup, partitions };
+      const ofKind = rollups.filter((f) => rollupKindOf(f.path) === rollup.kind);
+      return { files: [], parquet: edgeFiles, rollups: ofKind, parquetPartitions, rollup, partitions };
     }
     return { files: raw, parquet, rollups: [], parquetPartitions, rollup: null, partitions };
   }
 
   private compile(query: Query, files: readonly LakeFile[], planned: Omit<Planned, 'files' | 'partitions'>): CompiledSql {
     const { parquet, parquetPartitions, rollup, rollups } = planned;
-    if (rollup && query.kind === 'select') {
+    if (rollup) {
       const compiler = new DuckDbRollupCompiler({ parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit });
-      return compiler.compileQuery(query, rollup, rollups.map((f) => f.path));
+      const paths = rollups.map((f) => f.path);
+      if (rollup.kind === 'identities' && query.kind === 'select') return compiler.compileQuery(query, rollup.match, paths);
+      if (rollup.kind === 'facets' && query.kind === 'topPerGroup') return compiler.compileFacetQuery(query, rollup.match, paths);
     }
     return new DuckDbCompiler({ files: files.map((f) => f.path), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
   }
@@ -130,7 +142,10 @@ export class DuckDbEngine implements Engine {
       execute: (files, make) => this.execute(files, make, {}),
       statement: (files, outDir) => new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCompaction(outDir),
       antiJoin: (target, earlier, outFile) => new DuckDbCompiler({ files: [], maxObjectBytes: this.objectLimit }).compileTierAntiJoin(target, earlier, outFile),
-      rollup: (dataFiles, outFile) => new DuckDbRollupCompiler({ maxObjectBytes: this.objectLimit }).compileBuild(dataFiles, outFile),
+      rollup: (kind, dataFiles, outFile) => {
+        const compiler = new DuckDbRollupCompiler({ maxObjectBytes: this.objectLimit });
+        return kind === 'identities' ? compiler.compileBuild(dataFiles, outFile) : compiler.compileFacetBuild(dataFiles, outFile);
+      },
       write: async (compiled) => Number((await this.runSql(compiled, {}))[0]?.Count ?? 0),
     }).run(opts, progress);
   }

@@ -13,7 +13,8 @@ import {
   rawFingerprint,
   readManifest,
   writeManifest,
-  ROLLUP_FILE,
+  ROLLUP_FILES,
+  type RollupKind,
   type CompactedDay,
   type CompactedRollups,
   type CompactedPartition,
@@ -61,8 +62,8 @@ export interface LakeCompactorDeps {
   readonly statement: (files: readonly LakeFile[], outDir: string) => CompiledSql;
   /** the statement rewriting Parquet files without the records `earlier` files hold (DuckDbCompiler.compileTierAntiJoin) */
   readonly antiJoin: (target: readonly string[], earlier: readonly string[], outFile: string) => CompiledSql;
-  /** the statement writing the identity rollup of Parquet files (DuckDbRollupCompiler.compileBuild) */
-  readonly rollup: (dataFiles: readonly string[], outFile: string) => CompiledSql;
+  /** the statement writing a rollup of Parquet files (DuckDbRollupCompiler.compileBuild, compileFacetBuild) */
+  readonly rollup: (kind: RollupKind, dataFiles: readonly string[], outFile: string) => CompiledSql;
   /** runs a statement that reads no raw file; resolves to the rows it wrote */
   readonly write: (compiled: CompiledSql) => Promise<number>;
 }
@@ -129,7 +130,7 @@ export class LakeCompactor {
         manifest = redone.manifest;
         total += redone.queued;
         const recorded = batch.filter((b) => !redone.requeued.includes(b.day));
-        for (const w of recorded) for (const dir of again.get(w.day) ?? []) await this.writeRollup(dir);
+        for (const w of recorded) for (const dir of again.get(w.day) ?? []) await this.writeRollups(dir);
         for (const w of recorded) {
           const compacted = await this.recordDay(root, tmp, manifest, w, existing, again.get(w.day) ?? []);
           manifest = compacted.manifest;
@@ -167,11 +168,15 @@ export class LakeCompactor {
     return { manifest: dropped, requeued, queued: days.length };
   }
 
-  /** The identity rollup of an output directory's Parquet files, beside them (see ROLLUP_FILE). */
-  private async writeRollup(dir: string, outFile = path.join(dir, ROLLUP_FILE)): Promise<void> {
+  /** The rollups of an output directory's Parquet files, beside them (see ROLLUP_FILES), each file name + `suffix`. */
+  private async writeRollups(dir: string, suffix = ''): Promise<void> {
     const data = (await fs.readdir(dir)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(dir, n));
-    await fs.mkdir(path.dirname(outFile), { recursive: true });
-    if (data.length > 0) await this.deps.write(this.deps.rollup(data, outFile));
+    if (data.length === 0) return;
+    for (const [kind, file] of Object.entries(ROLLUP_FILES) as Array<[RollupKind, string]>) {
+      const out = path.join(dir, file) + suffix;
+      await fs.mkdir(path.dirname(out), { recursive: true });
+      await this.deps.write(this.deps.rollup(kind, data, out));
+    }
   }
 
   /**
@@ -185,16 +190,17 @@ export class LakeCompactor {
       const done = current.days[day];
       if (!done || done.rollups?.digest === ROLLUP_DIGEST) continue;
       for (const dir of new Set(done.outputs.map((o) => path.join(root, path.dirname(o))))) {
-        const target = path.join(dir, ROLLUP_FILE);
-        const fresh = `${target}.new`;
-        await this.writeRollup(dir, fresh);
-        await fs.rename(fresh, target);
+        await this.writeRollups(dir, '.new');
+        for (const file of Object.values(ROLLUP_FILES)) {
+          const target = path.join(dir, file);
+          if (await fs.stat(`${target}.new`).catch(() => null)) await fs.rename(`${target}.new`, target);
+        }
       }
       current = { ...current, days: { ...current.days, [day]: { ...done, rollups: await rollupsOf(root, done.outputs) } } };
       await writeManifest(this.deps.lake.root, current);
       progress(++refreshed, day);
     }
-    if (refreshed > 0) this.deps.logger.info({ days: refreshed }, 'identity rollups written for compacted days that had none of the current definition');
+    if (refreshed > 0) this.deps.logger.info({ days: refreshed }, 'rollups written for compacted days that had none of the current definition');
     return refreshed;
   }
 
@@ -402,12 +408,14 @@ function addTotals(totals: { compacted: number; rawFiles: number; rawBytes: numb
   totals.parquetBytes += day.outputBytes;
 }
 
-/** The rollup files beside a day's outputs (one per output directory holding data). */
+/** The rollup files beside a day's outputs (each kind, per output directory holding data). */
 async function rollupsOf(root: string, outputs: readonly string[]): Promise<CompactedRollups> {
   const files: string[] = [];
   for (const dir of new Set(outputs.map((o) => path.dirname(o)))) {
-    const rel = path.join(dir, ROLLUP_FILE);
-    if (await fs.stat(path.join(root, rel)).catch(() => null)) files.push(rel);
+    for (const file of Object.values(ROLLUP_FILES)) {
+      const rel = path.join(dir, file);
+      if (await fs.stat(path.join(root, rel)).catch(() => null)) files.push(rel);
+    }
   }
   return { digest: ROLLUP_DIGEST, files, bytes: await sizeOf(root, files) };
 }
