@@ -5,6 +5,9 @@ import type { FieldName } from './fields';
 import { count, field } from './ir-builders';
 
 /**
+ * The rollups of the Parquet tier: pure definitions and the matchers that decide which queries
+ * they answer (the DuckDB side is src/sql/duckdb-rollup-compiler.ts).
+ *
  * The identity rollup: principal summaries pre-aggregated per hour when a day is compacted, so
  * that "who was active, how much" over a month reads a few hundred thousand rows instead of every
  * event (the Parquet tier's `_rollup/identities.parquet` beside each compacted output).
@@ -138,7 +141,6 @@ function rangeSplit(where: Pred, grainMs: number): RollupMatch | null {
   ];
   return { from: new Date(first), to: new Date(end), edges, filters };
 }
-
 
 /** A query the facet rollup answers: which field, and the range split and filters as for the identity rollup. */
 export interface FacetMatch extends RollupMatch {
