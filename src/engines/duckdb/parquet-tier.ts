@@ -18,8 +18,9 @@ export interface RoutedFiles {
    */
   readonly parquetPartitions: string[] | null;
   /**
-   * The identity rollups of those days, when every planned partition is served from Parquet and
-   * every day read has a rollup of the current definition (ROLLUP_DIGEST); null otherwise.
+   * The rollup files of those days (every kind: see ROLLUP_FILES), when every planned partition is
+   * served from Parquet and every day read has rollups of the current definition (ROLLUP_DIGEST);
+   * null otherwise. Bytes are the day's rollup bytes apportioned evenly over its files.
    */
   readonly rollups: LakeFile[] | null;
 }
