@@ -1,6 +1,6 @@
 import { rangePredicate } from '../query/filter-predicate';
 import type { EventSelect, Expr, PartitionPlan, TopPerGroup } from '../query/ir';
-import { and, field, instant, item, lit, or, select } from '../query/ir-builders';
+import { and, field, instant, item, lit, or, select, TRUE } from '../query/ir-builders';
 import {
   FACET_FIELDS,
   isRollupKey,
@@ -16,6 +16,10 @@ import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql } from './compiled-sql';
 import { DuckDbCompiler, PARQUET_TYPED_COLUMNS, type DuckDbSourceBinding } from './duckdb-compiler';
 import { encodeString } from './literal-encoder';
+
+/** Rollup rows, and beside them (UNION ALL BY NAME) the same grouping computed from the edges' events. */
+const withEdges = (rollupRows: string, edges: string | null): string =>
+  edges ? `(\n  ${rollupRows}\n  UNION ALL BY NAME\n  SELECT * FROM (\n${edges}\n  ) AS edge\n) AS r` : `(\n  ${rollupRows}\n) AS r`;
 
 /** The delivery folder columns every tier row carries (a plan may read only some of a day's partitions). */
 const FOLDER = `concat_ws('/', tg_folder_account, tg_folder_region, tg_delivery)`;
@@ -48,16 +52,8 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
   compileBuild(dataFiles: readonly string[], outFile: string): CompiledSql {
     this.takeParams();
     this.overRollup = false;
-    const filters = Object.entries(ROLLUP_FILTER_COLUMNS).map(([name, col]) => `${this.expr(field(name as keyof typeof ROLLUP_FILTER_COLUMNS))} AS ${col}`);
-    const measures = ROLLUP_MEASURES.map((m) => `${this.expr(m.expr)} AS ${m.alias}`);
-    const valid = this.pred(VALID_RECORD);
-    this.refuseUntyped();
-    const files = this.bind({ type: 'VARCHAR[]', value: [...dataFiles] });
-    const sql =
-      `COPY (\n  SELECT ${filters.join(', ')}, date_trunc('hour', tg_time) AS tg_hour, tg_folder_account, tg_folder_region, tg_delivery,\n    ${measures.join(', ')}\n` +
-      `  FROM (SELECT *, tg_ts AS tg_time, coalesce(nullif(recipientaccountid, ''), tg_folder_account) AS tg_account FROM read_parquet(${files}, hive_partitioning = false)) AS dd\n` +
-      `  WHERE ${valid}\n  GROUP BY ALL\n  ORDER BY tg_hour, identity_key\n) TO ${encodeString(outFile)} (FORMAT parquet, COMPRESSION zstd)`;
-    return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
+    const columns = `${this.rowColumns()}, date_trunc('hour', tg_time) AS tg_hour, ${ROLLUP_MEASURES.map((m) => `${this.expr(m.expr)} AS ${m.alias}`).join(', ')}`;
+    return this.copy(`SELECT ${columns}\n  ${this.validTierRows(dataFiles)}\n  GROUP BY ALL\n  ORDER BY tg_hour, identity_key`, outFile);
   }
 
   /**
@@ -69,16 +65,13 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
   compileQuery(q: EventSelect, match: RollupMatch, rollupFiles: readonly string[]): CompiledSql {
     this.takeParams();
     const summary = [item(ROLLUP_FILTER_COLUMNS.identityKey, ROLLUP_KEY), ...ROLLUP_MEASURES.map((m) => item(m.alias, m.expr))];
-    // rendered first: its statement binds its own parameters from $1
-    const edges = match.edges.length
-      ? super.compile(select({ plan: q.plan, where: and(or(...match.edges.map(rangePredicate)), ...match.filters), select: summary, groupBy: [ROLLUP_KEY] })).sql
-      : null;
+    const edges = this.edges(select({ plan: q.plan, where: TRUE, select: summary, groupBy: [ROLLUP_KEY] }), match);
     this.overRollup = true;
     try {
       const files = this.bind({ type: 'VARCHAR[]', value: [...rollupFiles] });
       const where = this.rollupWhere(q.plan, match, 'tg_hour');
       const hours = `SELECT ${summary.map((i) => i.alias).join(', ')}\n  FROM read_parquet(${files}, hive_partitioning = false)\n  WHERE ${where.join(' AND ')}`;
-      const rows = edges ? `(\n  ${hours}\n  UNION ALL BY NAME\n  SELECT * FROM (\n${edges}\n  ) AS edge\n) AS r` : `(\n  ${hours}\n) AS r`;
+      const rows = withEdges(hours, edges);
       let sql = `SELECT ${q.select.map((i) => `${this.expr(i.expr)} AS ${i.alias}`).join(', ')}\nFROM ${rows}\nGROUP BY identity_key`;
       if (q.having) sql += `\nHAVING ${this.pred(q.having)}`;
       if (q.orderBy.length > 0) sql += `\nORDER BY ${this.order(q.orderBy)}`;
@@ -87,6 +80,16 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     } finally {
       this.overRollup = false;
     }
+  }
+
+  /**
+   * The statement computing `shape` (the rollup's grouping) from the events of the partial hours or
+   * days at the ends of the range, under the match's filters; null when the range has none.
+   * Rendered before anything else of the statement: it binds its own parameters from $1.
+   */
+  private edges(shape: EventSelect, match: RollupMatch): string | null {
+    if (match.edges.length === 0) return null;
+    return super.compile(select({ plan: shape.plan, where: and(or(...match.edges.map(rangePredicate)), ...match.filters), select: shape.select, groupBy: shape.groupBy })).sql;
   }
 
   /** The test of rollup rows: the whole units of the range, the plan's scope, the IN filters, the plan's delivery folders. */
@@ -106,17 +109,40 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
   compileFacetBuild(dataFiles: readonly string[], outFile: string): CompiledSql {
     this.takeParams();
     this.overRollup = false;
-    const filters = Object.entries(ROLLUP_FILTER_COLUMNS).map(([name, col]) => `${this.expr(field(name as keyof typeof ROLLUP_FILTER_COLUMNS))} AS ${col}`);
     const values = this.arrayOf(FACET_FIELDS.map((f) => this.field(f)));
     const names = this.arrayOf(FACET_FIELDS.map((f) => this.constant(f)));
+    const columns = `${this.rowColumns()}, date_trunc('day', tg_time) AS tg_day, unnest(${names}) AS facet, unnest(${values}) AS value`;
+    return this.copy(
+      `SELECT *, count(*) AS value_count FROM (\n    SELECT ${columns}\n    ${this.validTierRows(dataFiles)}\n  ) AS f\n  GROUP BY ALL\n  ORDER BY facet, tg_day, identity_key`,
+      outFile,
+    );
+  }
+
+  /** What every rollup row keeps of a tier row: its filter fields (ROLLUP_FILTER_COLUMNS) and delivery folder. */
+  private rowColumns(): string {
+    const filters = Object.entries(ROLLUP_FILTER_COLUMNS).map(([name, col]) => `${this.expr(field(name as keyof typeof ROLLUP_FILTER_COLUMNS))} AS ${col}`);
+    return `${filters.join(', ')}, tg_folder_account, tg_folder_region, tg_delivery`;
+  }
+
+  /**
+   * FROM and WHERE of the valid records of compacted files, with the event time and effective
+   * account as queries see them. Rendered after the select list: it refuses a statement that read
+   * a column the tier does not type (rollups never read the record text).
+   */
+  private validTierRows(dataFiles: readonly string[]): string {
     const valid = this.pred(VALID_RECORD);
-    this.refuseUntyped();
+    const untyped = [...this.usedColumns()].filter((c) => !PARQUET_TYPED_COLUMNS.has(c));
+    if (untyped.length > 0) throw new Error(`a rollup reads columns the tier does not type: ${untyped.join(', ')}`);
     const files = this.bind({ type: 'VARCHAR[]', value: [...dataFiles] });
-    const sql =
-      `COPY (\n  SELECT *, count(*) AS value_count FROM (\n` +
-      `    SELECT ${filters.join(', ')}, date_trunc('day', tg_time) AS tg_day, tg_folder_account, tg_folder_region, tg_delivery, unnest(${names}) AS facet, unnest(${values}) AS value\n` +
-      `    FROM (SELECT *, tg_ts AS tg_time, coalesce(nullif(recipientaccountid, ''), tg_folder_account) AS tg_account FROM read_parquet(${files}, hive_partitioning = false)) AS dd\n` +
-      `    WHERE ${valid}\n  ) AS f\n  GROUP BY ALL\n  ORDER BY facet, tg_day, identity_key\n) TO ${encodeString(outFile)} (FORMAT parquet, COMPRESSION zstd)`;
+    return (
+      `FROM (SELECT *, tg_ts AS tg_time, coalesce(nullif(recipientaccountid, ''), tg_folder_account) AS tg_account FROM read_parquet(${files}, hive_partitioning = false)) AS dd\n` +
+      `  WHERE ${valid}`
+    );
+  }
+
+  /** A rollup statement written to `outFile`. */
+  private copy(select: string, outFile: string): CompiledSql {
+    const sql = `COPY (\n  ${select}\n) TO ${encodeString(outFile)} (FORMAT parquet, COMPRESSION zstd)`;
     return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
   }
 
@@ -128,29 +154,18 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
   compileFacetQuery(q: TopPerGroup, match: FacetMatch, facetFiles: readonly string[]): CompiledSql {
     this.takeParams();
     const inner = q.inner;
-    const edges = match.edges.length
-      ? super.compile(select({ plan: inner.plan, where: and(or(...match.edges.map(rangePredicate)), ...match.filters), select: inner.select, groupBy: inner.groupBy })).sql
-      : null;
+    const edges = this.edges(inner, match);
     this.overRollup = true;
     try {
       const files = this.bind({ type: 'VARCHAR[]', value: [...facetFiles] });
       const where = [`facet = ${this.expr(lit(match.facet))}`, ...this.rollupWhere(inner.plan, match, 'tg_day')];
       const days = `SELECT identity_key, value, value_count\n  FROM read_parquet(${files}, hive_partitioning = false)\n  WHERE ${where.join(' AND ')}`;
-      const rows = edges ? `(\n  ${days}\n  UNION ALL BY NAME\n  SELECT * FROM (\n${edges}\n  ) AS edge\n) AS r` : `(\n  ${days}\n) AS r`;
-      const sql =
-        `WITH g AS (\nSELECT identity_key, value, CAST(sum(value_count) AS BIGINT) AS value_count\nFROM ${rows}\nGROUP BY identity_key, value\n)\n` +
-        `SELECT * FROM (\n  SELECT g.*, row_number() OVER (PARTITION BY identity_key ORDER BY ${this.order(q.orderBy)}) AS tg_rank FROM g\n) AS r\n` +
-        `WHERE tg_rank <= ${Math.trunc(q.limit)}\nORDER BY identity_key, tg_rank`;
+      const rows = withEdges(days, edges);
+      const sql = `WITH g AS (\nSELECT identity_key, value, CAST(sum(value_count) AS BIGINT) AS value_count\nFROM ${rows}\nGROUP BY identity_key, value\n)\n${this.rankedRows(q)}`;
       return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
     } finally {
       this.overRollup = false;
     }
-  }
-
-  /** Rollups are built from the tier's typed columns only (never its record text). */
-  private refuseUntyped(): void {
-    const untyped = [...this.usedColumns()].filter((c) => !PARQUET_TYPED_COLUMNS.has(c));
-    if (untyped.length > 0) throw new Error(`a rollup reads columns the tier does not type: ${untyped.join(', ')}`);
   }
 
   /** Over rollup rows: the key and filter fields are columns, a measure merges its column. */

@@ -251,9 +251,13 @@ export abstract class SqlCompiler {
   }
 
   private topPerGroup(q: TopPerGroup): string {
+    return `${this.ctes(q.inner)},\ng AS (\n${this.selectBody(q.inner, false)}\n)\n${this.rankedRows(q)}`;
+  }
+
+  /** The first `limit` rows of each group of a relation named `g` holding the inner select's rows. */
+  protected rankedRows(q: TopPerGroup): string {
     const parts = q.partitionBy.join(', ');
     return (
-      `${this.ctes(q.inner)},\ng AS (\n${this.selectBody(q.inner, false)}\n)\n` +
       `SELECT * FROM (\n  SELECT g.*, row_number() OVER (PARTITION BY ${parts} ORDER BY ${this.order(q.orderBy)}) AS tg_rank FROM g\n) AS r\n` +
       `WHERE tg_rank <= ${checkedLimit(q.limit)}\nORDER BY ${parts}, tg_rank`
     );

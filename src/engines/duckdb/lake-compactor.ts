@@ -234,11 +234,11 @@ export class LakeCompactor {
   private async withoutEarlierCopies(root: string, manifest: ParquetManifest, batch: ReadonlySet<string>, written: ReadonlyMap<string, string[]>): Promise<void> {
     for (const [day, dirs] of written) {
       for (const dir of dirs) {
-        const date = dateOfDir(dir);
+        const date = eventDayOf(dir);
         const earlier = Object.entries(manifest.days)
           .filter(([d]) => d < day && !batch.has(d))
           .flatMap(([, done]) => done.outputs)
-          .filter((o) => o.split(path.sep).includes(`date=${date}`))
+          .filter((o) => eventDayOf(o) === date)
           .map((o) => path.join(root, o));
         if (earlier.length === 0) continue;
         const target = (await fs.readdir(dir)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(dir, n));
@@ -330,11 +330,6 @@ function outputDates(done: CompactedDay | undefined): string[] {
   return [...new Set(done.outputs.map((o) => eventDayOf(o) ?? '').filter(Boolean))];
 }
 
-/** The event day of an output directory `…/date=E/delivery=D`. */
-function dateOfDir(dir: string): string {
-  return /date=([0-9-]+)$/.exec(path.dirname(dir))?.[1] ?? '';
-}
-
 /**
  * Compacted days, other than `changed`, after the earliest changed day, that may share an event
  * day with a changed one: a changed day D's records have event days up to D + 1 (a delivery
@@ -362,7 +357,7 @@ function laterOverlapping(manifest: ParquetManifest, changed: readonly string[])
  */
 function laterSharing(manifest: ParquetManifest, batch: readonly DayWork[], written: ReadonlyMap<string, string[]>, queue: ReadonlySet<string>): string[] {
   const days = new Set(batch.map((w) => w.day));
-  const dates = batch.map((w) => ({ day: w.day, dates: new Set([...outputDates(manifest.days[w.day]), ...(written.get(w.day) ?? []).map(dateOfDir)]) }));
+  const dates = batch.map((w) => ({ day: w.day, dates: new Set([...outputDates(manifest.days[w.day]), ...(written.get(w.day) ?? []).map((dir) => eventDayOf(dir) ?? '')]) }));
   return Object.keys(manifest.days)
     .filter((d) => !days.has(d) && !queue.has(d))
     .filter((d) => outputDates(manifest.days[d]).some((e) => dates.some((b) => b.day < d && b.dates.has(e))))
