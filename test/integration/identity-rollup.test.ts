@@ -1,12 +1,12 @@
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { ROLLUP_DIGEST } from '../../src/query/identity-rollup';
 import { generateSampleLake } from '../../src/lake/sample-generator';
 import { parquetRoot, readManifest, writeManifest } from '../../src/lake/parquet-manifest';
 import { compactLake } from '../support/compact-lake';
+import { callerIdentityRecord, deliverRecords } from '../support/late-delivery';
 import { openHarness, type Harness } from '../support/gateway-harness';
 import { filterEvents, iso, loadReferenceLake, type FilterInput, type ReferenceLake } from '../support/reference-lake';
 import { principal } from '../support/test-authenticator';
@@ -52,7 +52,7 @@ beforeAll(async () => {
     eventVersion: '1.08', eventID: 'rollup-stray-0001', eventTime: '2026-03-08T10:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'GetObject',
     awsRegion: 'us-east-1', recipientAccountId: accounts[1], userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${accounts[1]}:user/stray`, accountId: accounts[1] },
   };
-  writeFileSync(path.join(dayDir(accounts[0], 'us-east-1', '2026-03-08'), `${accounts[0]}_CloudTrail_us-east-1_20260308T1005Z_stray.json.gz`), gzipSync(JSON.stringify({ Records: [stray] })));
+  deliverRecords(lake, { account: accounts[0], region: 'us-east-1', day: '2026-03-08' }, [stray], 'stray', '1005');
   await compactLake(lake);
   ref = loadReferenceLake(lake, { fresh: true });
   raw = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
@@ -266,11 +266,8 @@ describe('the identity rollup as the lake changes', () => {
     const manifest = (await readManifest(lake))!;
     const day = Object.keys(manifest.days).sort()[1];
     const [account, region] = Object.keys(manifest.days[day].partitions)[0].split('/');
-    const record = {
-      eventVersion: '1.08', eventID: 'rollup-late-0001', eventTime: `${day}T12:00:00Z`, eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity',
-      awsRegion: region, recipientAccountId: account, userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${account}:user/rollup-late`, accountId: account },
-    };
-    writeFileSync(path.join(dayDir(account, region, day), `${account}_CloudTrail_${region}_${day.replace(/-/g, '')}T1205Z_rollup.json.gz`), gzipSync(JSON.stringify({ Records: [record] })));
+    const folder = { account, region, day };
+    deliverRecords(lake, folder, [callerIdentityRecord('rollup-late-0001', folder, 'rollup-late')], 'rollup');
     const v = { f: { range: WHOLE }, first: 1000 };
     const late = (data: any) => data.identities.nodes.find((n: any) => n.arn === `arn:aws:iam::${account}:user/rollup-late`);
     const fresh = await openHarness(lake, NO_CACHE);
@@ -311,15 +308,3 @@ describe('the identity rollup as the lake changes', () => {
     }
   });
 });
-
-function dayDir(account: string, region: string, day: string): string {
-  const [y, m, d] = day.split('-');
-  const stack = [lake];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    if (dir.endsWith(path.join(account, 'CloudTrail', region, y, m, d))) return dir;
-    if (dir.includes(`${path.sep}parquet`)) continue;
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) stack.push(path.join(dir, e.name));
-  }
-  throw new Error(`no folder for ${account}/${region}/${day}`);
-}

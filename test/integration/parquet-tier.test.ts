@@ -1,10 +1,10 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { generateSampleLake } from '../../src/lake/sample-generator';
 import { readManifest } from '../../src/lake/parquet-manifest';
 import { compactLake } from '../support/compact-lake';
+import { callerIdentityRecord, deliverRecords } from '../support/late-delivery';
 import { openHarness, type Harness } from '../support/gateway-harness';
 import { REAL_DATA_DIR, filterEvents, loadReferenceLake } from '../support/reference-lake';
 import { principal } from '../support/test-authenticator';
@@ -113,12 +113,8 @@ describe('the Parquet tier over a copy of the real sets', () => {
     const manifest = (await readManifest(lake))!;
     const day = Object.keys(manifest.days).sort()[0];
     const [account, region] = Object.keys(manifest.days[day].partitions)[0].split('/');
-    const dayDir = findDayDir(lake, account, region, day);
-    const record = {
-      eventVersion: '1.08', eventID: 'late-delivery-0001', eventTime: `${day}T12:00:00Z`, eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity',
-      awsRegion: region, recipientAccountId: account, userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${account}:user/late`, accountId: account },
-    };
-    writeFileSync(path.join(dayDir, `${account}_CloudTrail_${region}_${day.replace(/-/g, '')}T1205Z_late.json.gz`), gzipSync(JSON.stringify({ Records: [record] })));
+    const folder = { account, region, day };
+    deliverRecords(lake, folder, [callerIdentityRecord('late-delivery-0001', folder, 'late')], 'late');
     const q = 'query($f: EventFilter!) { events(filter: $f, first: 5) { edges { node { eventId } } } }';
     const v = { f: { range: ALL, eventIds: ['late-delivery-0001'] } };
     const fresh = await openHarness(lake, NO_CACHE);
@@ -182,18 +178,6 @@ describe('the Parquet tier over a generated organization lake', () => {
 
 function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
-function findDayDir(lake: string, account: string, region: string, day: string): string {
-  const [y, m, d] = day.split('-');
-  const stack = [lake];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    if (dir.endsWith(path.join(account, 'CloudTrail', region, y, m, d))) return dir;
-    if (dir.includes(`${path.sep}parquet`)) continue;
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) stack.push(path.join(dir, e.name));
-  }
-  throw new Error(`no folder for ${account}/${region}/${day}`);
 }
 
 function deliveryDirsOf(root: string, day: string): string[] {
