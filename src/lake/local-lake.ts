@@ -10,6 +10,8 @@ export class LocalLake {
   private inventory: { at: number; partitions: Promise<LakePartition[]> } | null = null;
   private readonly fileListCache = new Map<string, { mtimeMs: number; files: LakeFile[]; checkedAt: number }>();
   private readonly rejected = new Map<string, string>();
+  /** folders where a file that is not one JSON value per line was found (see unstructured) */
+  private readonly unstructuredDirs = new Set<string>();
 
   constructor(
     readonly root: string,
@@ -70,6 +72,24 @@ export class LocalLake {
 
   rejectedFiles(): ReadonlyMap<string, string> {
     return this.rejected;
+  }
+
+  /**
+   * Marks the folders of `files` as holding files that may not be one JSON value per line
+   * (CloudTrail writes one object per file on one line; a hand-made or pretty-printed copy may
+   * not). A folder rather than a file: its files come from one producer, so one discovery covers
+   * them. Returns whether any folder was new.
+   */
+  markUnstructured(files: readonly string[]): boolean {
+    const before = this.unstructuredDirs.size;
+    for (const f of files) this.unstructuredDirs.add(path.dirname(f));
+    return this.unstructuredDirs.size > before;
+  }
+
+  /** Of `files`, those in a folder marked by markUnstructured (read with JSON format detection). */
+  unstructured(files: readonly string[]): ReadonlySet<string> {
+    if (this.unstructuredDirs.size === 0) return new Set();
+    return new Set(files.filter((f) => this.unstructuredDirs.has(path.dirname(f))));
   }
 
   /** A path relative to the lake root: what logs may show (clients never see paths). */

@@ -9,14 +9,14 @@ export interface ExplainView {
   readonly files: number | null;
 }
 
-/** A local lake's file list (DuckDB's parameter $1) is summarised: paths stay on the server. */
+/** Lists of lake files (the parameters marked `files`) are summarised: paths stay on the server. */
 export function mapExplained(q: ExplainedQuery): ExplainView {
   return {
     engine: q.engine,
     sql: q.compiled.sql,
-    parameters: q.compiled.params.map((p, i) =>
-      i === 0 && q.compiled.dialect === 'duckdb' && p.type === 'VARCHAR[]' && q.files
-        ? { type: p.type, value: `<the ${q.files} log files of the partitions listed>` }
+    parameters: q.compiled.params.map((p) =>
+      p.files !== undefined && Array.isArray(p.value)
+        ? { type: p.type, value: `<the ${p.value.length} ${p.files} of the partitions listed>` }
         : { type: p.type, value: p.value },
     ),
     partitions: q.partitions,

@@ -4,6 +4,11 @@ export type SqlParamType = 'VARCHAR' | 'VARCHAR[]' | 'BIGINT' | 'DOUBLE' | 'BOOL
 export interface SqlParam {
   readonly type: SqlParamType;
   readonly value: string | number | boolean | null | readonly string[];
+  /**
+   * Set on a list of lake file paths: what the list holds ("log files", "Parquet files", …).
+   * Paths stay on the server: explain shows this and the list's length instead (explain.mapper.ts).
+   */
+  readonly files?: string;
 }
 
 export type SqlDialectName = 'duckdb' | 'trino';

@@ -155,6 +155,11 @@ export abstract class SqlCompiler {
     return `$${this.params.length}`;
   }
 
+  /** A list of lake file paths as a parameter, marked so explain never shows the paths. */
+  protected bindFiles(files: readonly string[], what: string): string {
+    return this.bind({ type: 'VARCHAR[]', value: [...files], files: what });
+  }
+
   // ---- statement ------------------------------------------------------------------------------
   private query(q: Query): string {
     switch (q.kind) {

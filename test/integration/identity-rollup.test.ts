@@ -144,6 +144,20 @@ describe('the identity rollup', () => {
     expect(facts[0].bytesScanned).toBeLessThan(tier * 0.6);
   });
 
+  it('explains rollup and tier statements without a file path', async () => {
+    const res = await tiered.gateway.apollo.executeOperation(
+      { query: NESTED, variables: { f: { range: { from: '2026-03-06T10:30:00Z', to: '2026-03-09T17:45:00Z' }, eventNames: ['GetObject'] } } },
+      { contextValue: tiered.gateway.context({ explain: true }) },
+    );
+    const body = res.body.kind === 'single' ? res.body.singleResult : null;
+    const explained = (body?.extensions as any)?.trailgate?.explain ?? [];
+    expect(explained.length).toBeGreaterThan(0);
+    const files = explained.flatMap((e: any) => e.parameters.filter((p: any) => /^<the \d+ (Parquet|rollup|log) files/.test(String(p.value))));
+    expect(files.length).toBeGreaterThan(0);
+    expect(JSON.stringify(explained)).not.toContain(lake);
+    expect(JSON.stringify(explained)).not.toContain('.parquet');
+  });
+
   it('pages with the cursor as raw files do', async () => {
     const f = { range: WHOLE };
     const pages: unknown[][] = [[], []];

@@ -8,7 +8,7 @@ import type { Query } from '../../query/ir';
 import { matchFacetRollup, matchIdentityRollup, type FacetMatch, type RollupMatch } from '../../query/identity-rollup';
 import { selectPartitions } from '../../query/partition-planner';
 import type { CompiledSql } from '../../sql/compiled-sql';
-import { DuckDbCompiler, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
+import { DuckDbCompiler, NO_RECORDS_IN_LINES, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
 import { DuckDbRollupCompiler } from '../../sql/duckdb-rollup-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
@@ -40,6 +40,9 @@ const INITIAL_OBJECT_BYTES = 16 * 1024 * 1024;
 
 /** Files a failing read names are set aside and the statement re-run, this many times at most. */
 const MAX_QUARANTINE_RETRIES = 25;
+const NO_RECORDS_ERROR = new RegExp(`${NO_RECORDS_IN_LINES} "([^"]+)"`);
+/** folders found not to be line-delimited one by one in a statement before all of its folders are marked */
+const MAX_FORMAT_RETRIES = 4;
 
 const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
 
@@ -130,7 +133,13 @@ export class DuckDbEngine implements Engine {
       if (rollup.kind === 'identities' && query.kind === 'select') return compiler.compileQuery(query, rollup.match, paths);
       if (rollup.kind === 'facets' && query.kind === 'topPerGroup') return compiler.compileFacetQuery(query, rollup.match, paths);
     }
-    return new DuckDbCompiler({ files: files.map((f) => f.path), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
+    return new DuckDbCompiler({ ...this.rawFiles(files), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
+  }
+
+  /** Raw files as a compiler reads them: paths, and those needing JSON format detection. */
+  private rawFiles(files: readonly LakeFile[]): { files: string[]; unstructuredFiles: ReadonlySet<string> } {
+    const paths = files.map((f) => f.path);
+    return { files: paths, unstructuredFiles: this.lake.unstructured(paths) };
   }
 
   /** `trailgate compact`: the raw delivery days of the lake into its Parquet tier. */
@@ -140,7 +149,7 @@ export class DuckDbEngine implements Engine {
       logger: this.opts.logger,
       writer: this.writer,
       execute: (files, make) => this.execute(files, make, {}),
-      statement: (files, outDir) => new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCompaction(outDir),
+      statement: (files, outDir) => new DuckDbCompiler({ ...this.rawFiles(files), maxObjectBytes: this.objectLimit }).compileCompaction(outDir),
       antiJoin: (target, earlier, outFile) => new DuckDbCompiler({ files: [], maxObjectBytes: this.objectLimit }).compileTierAntiJoin(target, earlier, outFile),
       rollup: (kind, dataFiles, outFile) => {
         const compiler = new DuckDbRollupCompiler({ maxObjectBytes: this.objectLimit });
@@ -151,7 +160,7 @@ export class DuckDbEngine implements Engine {
   }
 
   private censusSql(files: readonly LakeFile[]): CompiledSql {
-    return new DuckDbCompiler({ files: files.map((f) => f.path), maxObjectBytes: this.objectLimit }).compileCensus();
+    return new DuckDbCompiler({ ...this.rawFiles(files), maxObjectBytes: this.objectLimit }).compileCensus();
   }
 
   async explain(query: Query): Promise<ExplainedQuery> {
@@ -240,7 +249,8 @@ export class DuckDbEngine implements Engine {
   }
 
   /**
-   * After a failed read, the files to read again: the same with a larger buffer, or without the
+   * After a failed read, the files to read again: the same with a larger buffer, the same with the
+   * folder of a file that is not line-delimited JSON read with format detection, or without the
    * unreadable file the error names (set aside, reported by `lake`). Otherwise it throws.
    */
   private recover(e: unknown, current: LakeFile[], attempt: number, compiled: CompiledSql, opts: Partial<RunOptions>, id: string): LakeFile[] {
@@ -249,6 +259,15 @@ export class DuckDbEngine implements Engine {
     if (message.includes('"maximum_object_size"') && this.objectLimit < this.opts.maxObjectBytes) {
       this.objectLimit = Math.min(this.objectLimit * 4, this.opts.maxObjectBytes);
       this.opts.logger.info({ requestId: opts.requestId, maxObjectBytes: this.objectLimit }, 'a lake file is large: reading with a larger buffer');
+      return current;
+    }
+    // "in line N": the file was read as newline-delimited (a read with format detection says "record/value N")
+    const malformed = (/Malformed JSON in file "([^"]+)", at byte \d+ in line \d+/.exec(message) ?? NO_RECORDS_ERROR.exec(message))?.[1];
+    if (malformed && current.some((f) => f.path === malformed) && this.lake.unstructured([malformed]).size === 0) {
+      // not one JSON value per line: its folder is read with format detection from now on (after
+      // a few such folders in one statement, every folder of it: a lake of pretty-printed copies)
+      this.lake.markUnstructured(attempt < MAX_FORMAT_RETRIES ? [malformed] : current.map((f) => f.path));
+      this.opts.logger.info({ requestId: opts.requestId, file: this.lake.relative(malformed) }, 'a lake file is not one JSON value per line: reading its folder with format detection');
       return current;
     }
     const bad = attempt < MAX_QUARANTINE_RETRIES ? current.find((f) => message.includes(f.path)) : undefined;
