@@ -14,6 +14,7 @@ import type { SqlParam } from '../../src/sql/compiled-sql';
 import { DuckDbCompiler } from '../../src/sql/duckdb-compiler';
 import { recordStructure } from '../../src/sql/duckdb-struct-type';
 import { TrinoCompiler, type TrinoTableBinding } from '../../src/sql/trino-compiler';
+import { D_READ_RAW } from '../support/duckdb-read-raw';
 import { trinoErrors } from '../support/trino-parser';
 
 // ---- fixtures ------------------------------------------------------------------------------------
@@ -35,7 +36,7 @@ const PAGE = { first: 2, after: null, order: 'NEWEST_FIRST' } as const;
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
 
 const v = (value: string): SqlParam => ({ type: 'VARCHAR', value });
-const FILES_PARAM: SqlParam = { type: 'VARCHAR[]', value: [FILE] };
+const FILES_PARAM: SqlParam = { type: 'VARCHAR[]', value: [FILE], files: 'log files' };
 const RANGE_PARAMS = [v('2024-03-01T00:00:00.000Z'), v('2024-03-01T06:00:00.000Z')];
 
 // ---- expected SQL, written by hand ---------------------------------------------------------------
@@ -78,8 +79,7 @@ const T_EV = [
 ].join('\n');
 
 const D_SOURCE = (columns: string[], page = false) =>
-  `(SELECT unnest(json_transform(r, '${D_STRUCTURE(columns)}')), hash(r) AS tg_rawhash, ${page ? 'r AS tg_raw, ' : ''}filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': 'JSON[]'}, ` +
-  `format = 'auto', filename = true, ignore_errors = true, maximum_object_size = 16777216)) AS x) AS src`;
+  `(SELECT unnest(json_transform(r, '${D_STRUCTURE(columns)}')), hash(r) AS tg_rawhash, ${page ? 'r AS tg_raw, ' : ''}filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM ${D_READ_RAW}) AS x) AS src`;
 const D_ACCOUNT = `nullif(regexp_extract(src.tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')`;
 /** `ev` of DuckDB: the record text is hashed where it is read, and carried on only when a late page re-reads it. */
 const D_EV = (columns: string[], page = false) =>

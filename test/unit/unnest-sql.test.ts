@@ -13,6 +13,7 @@ import type { SqlParam } from '../../src/sql/compiled-sql';
 import { DuckDbCompiler } from '../../src/sql/duckdb-compiler';
 import { recordStructure } from '../../src/sql/duckdb-struct-type';
 import { TrinoCompiler, type TrinoTableBinding } from '../../src/sql/trino-compiler';
+import { D_READ_RAW } from '../support/duckdb-read-raw';
 import { trinoErrors } from '../support/trino-parser';
 
 /**
@@ -39,7 +40,7 @@ const BUCKET = 'arn:aws:s3:::data-lake';
 const SESSION = 'arn:aws:sts::111122223333:assumed-role/ProdDataRole/prod-data-export';
 
 const v = (value: string): SqlParam => ({ type: 'VARCHAR', value });
-const FILES_PARAM: SqlParam = { type: 'VARCHAR[]', value: [FILE] };
+const FILES_PARAM: SqlParam = { type: 'VARCHAR[]', value: [FILE], files: 'log files' };
 const RANGE_PARAMS = [v('2024-03-01T00:00:00.000Z'), v('2024-03-01T06:00:00.000Z')];
 
 // ---- the fixed head of every statement (as in sql-compiler.test.ts) ---------------------------------
@@ -61,8 +62,7 @@ const D_EV = (columns: string[]) =>
   [
     'WITH ev AS (',
     `  SELECT src.*, TRY_CAST(src.eventtime AS TIMESTAMPTZ) AS tg_time, coalesce(nullif(src.recipientaccountid, ''), nullif(regexp_extract(src.tg_file, '/AWSLogs/(?:o-[^/]+/)?([0-9]{12})/CloudTrail/', 1), '')) AS tg_account, CAST(src.tg_rawhash AS VARCHAR) AS tg_hash`,
-    `  FROM (SELECT unnest(json_transform(r, '${recordStructure(new Set(columns))}')), hash(r) AS tg_rawhash, filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM read_json($1, columns = {'Records': 'JSON[]'}, ` +
-      `format = 'auto', filename = true, ignore_errors = true, maximum_object_size = 16777216)) AS x) AS src`,
+    `  FROM (SELECT unnest(json_transform(r, '${recordStructure(new Set(columns))}')), hash(r) AS tg_rawhash, filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM ${D_READ_RAW}) AS x) AS src`,
     '),',
   ].join('\n');
 const dd = (where: string) =>
