@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { listPartitionFiles, scanLakePartitions, type LakeFile, type LakePartition } from './lake-layout';
 
+const GLOB_CHARACTERS = /[*?[\]{}\\]/;
+
 /**
  * A lake on local disk: its partition inventory (re-scanned after `ttlMs`), the files of each
  * partition folder (re-listed when the folder changes), and the files found unreadable.
@@ -10,6 +12,8 @@ export class LocalLake {
   private inventory: { at: number; partitions: Promise<LakePartition[]> } | null = null;
   private readonly fileListCache = new Map<string, { mtimeMs: number; files: LakeFile[]; checkedAt: number }>();
   private readonly rejected = new Map<string, string>();
+  /** folders holding a rejected file: never read by pattern (see wholeFolders) */
+  private readonly rejectedDirs = new Set<string>();
   /** folders where a file that is not one JSON value per line was found (see unstructured) */
   private readonly unstructuredDirs = new Set<string>();
 
@@ -66,8 +70,29 @@ export class LocalLake {
     return files;
   }
 
+  /**
+   * The folders all of whose listed log files are in `files` (none left out, none ever set aside
+   * there), so a reader may take the folder's pattern for them. Folders with glob characters in their path
+   * are never whole: a pattern could not name them.
+   */
+  wholeFolders(files: readonly LakeFile[]): Set<string> {
+    const given = new Map<string, number>();
+    for (const f of files) {
+      const dir = path.dirname(f.path);
+      given.set(dir, (given.get(dir) ?? 0) + 1);
+    }
+    const whole = new Set<string>();
+    for (const [dir, n] of given) {
+      const listed = this.fileListCache.get(dir)?.files;
+      if (!listed || GLOB_CHARACTERS.test(dir) || this.rejectedDirs.has(dir)) continue;
+      if (listed.length === n) whole.add(dir);
+    }
+    return whole;
+  }
+
   reject(file: string, reason: string): void {
     this.rejected.set(file, reason);
+    this.rejectedDirs.add(path.dirname(file));
   }
 
   rejectedFiles(): ReadonlyMap<string, string> {

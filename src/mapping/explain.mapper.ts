@@ -15,9 +15,7 @@ export function mapExplained(q: ExplainedQuery): ExplainView {
     engine: q.engine,
     sql: q.compiled.sql,
     parameters: q.compiled.params.map((p) =>
-      p.files !== undefined && Array.isArray(p.value)
-        ? { type: p.type, value: `<the ${p.value.length} ${p.files} of the partitions listed>` }
-        : { type: p.type, value: p.value },
+      p.files !== undefined ? { type: p.type, value: `<the ${p.files} of the partitions listed>` } : { type: p.type, value: p.value },
     ),
     partitions: q.partitions,
     files: q.files,

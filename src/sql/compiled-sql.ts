@@ -5,8 +5,8 @@ export interface SqlParam {
   readonly type: SqlParamType;
   readonly value: string | number | boolean | null | readonly string[];
   /**
-   * Set on a list of lake file paths: what the list holds ("log files", "Parquet files", …).
-   * Paths stay on the server: explain shows this and the list's length instead (explain.mapper.ts).
+   * Set on a list of lake file paths or patterns: what the list holds ("8 log files",
+   * "2 rollup files"). Paths stay on the server: explain shows this instead (explain.mapper.ts).
    */
   readonly files?: string;
 }

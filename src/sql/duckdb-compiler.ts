@@ -52,6 +52,11 @@ export interface DuckDbSourceBinding {
    * not fails the read with "Malformed JSON" (never a silent loss), so it can be read again.
    */
   readonly unstructuredFiles?: ReadonlySet<string>;
+  /**
+   * Folders every log file of which is in `files` (LocalLake.wholeFolders): read by pattern
+   * (`<folder>/*.json.gz`), so a file delivered there since the listing is read too.
+   */
+  readonly wholeFolders?: ReadonlySet<string>;
   /** read_json's per-file object limit (a delivery file is one JSON object). */
   readonly maxObjectBytes: number;
 }
@@ -96,8 +101,25 @@ export class DuckDbCompiler extends SqlCompiler {
     const { files } = this.binding;
     const lines = other ? files.filter((f) => !other.has(f)) : files;
     const rest = other ? files.filter((f) => other.has(f)) : [];
-    this.lineFiles = lines.length ? this.bindFiles(lines, 'log files') : '';
-    this.otherFiles = rest.length ? this.bindFiles(rest, 'log files read with format detection') : '';
+    this.lineFiles = lines.length ? this.bindFiles(this.readList(lines), `${lines.length} log files`) : '';
+    this.otherFiles = rest.length ? this.bindFiles(this.readList(rest), `${rest.length} log files read with format detection`) : '';
+  }
+
+  /**
+   * What read_json is given for `files`: the files of a whole folder (see wholeFolders) as the
+   * folder's pattern, DuckDB listing it (far faster than being handed each path), others as paths.
+   */
+  private readList(files: readonly string[]): string[] {
+    const whole = this.binding.wholeFolders;
+    if (!whole || whole.size === 0) return [...files];
+    const out: string[] = [];
+    const patterns = new Set<string>();
+    for (const f of files) {
+      const dir = f.slice(0, f.lastIndexOf('/'));
+      if (!whole.has(dir)) out.push(f);
+      else patterns.add(`${dir}/${f.endsWith('.gz') ? '*.json.gz' : '*.json'}`);
+    }
+    return [...out, ...patterns];
   }
 
   /** The raw files' `Records` and `filename`: one read_json per format (see unstructuredFiles). */
@@ -124,12 +146,12 @@ export class DuckDbCompiler extends SqlCompiler {
 
   /**
    * DISTINCT ON keeps one row per key without a window (faster in DuckDB; duplicates are
-   * identical). A statement that reads only the Parquet tier needs none: compaction keeps each
+   * identical). The key is the record text's hash as a number (tg_hash, its text, costs more). A statement that reads only the Parquet tier needs none: compaction keeps each
    * record once across the whole tier (see compileCompaction and LakeCompactor).
    */
   protected override dedup(eventId: string, where: string): string {
     if (this.tierOnly) return `dd AS (\n  SELECT * FROM ev\n  WHERE ${where}\n)`;
-    return `dd AS (\n  SELECT DISTINCT ON (${eventId}, tg_hash) * FROM ev\n  WHERE ${where}\n)`;
+    return `dd AS (\n  SELECT DISTINCT ON (${eventId}, tg_rawhash) * FROM ev\n  WHERE ${where}\n)`;
   }
 
   /** Whether every planned partition is served from the Parquet tier (no raw file is read). */
@@ -207,7 +229,7 @@ export class DuckDbCompiler extends SqlCompiler {
     // meets the newest rows first, so DuckDB's top-N filter then skips the older files by their
     // time statistics instead of reading every record's text (10x on a month of events).
     const ordered = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0) * (this.ascending ? 1 : -1));
-    return `SELECT ${parts.join(', ')} FROM read_parquet(${this.bindFiles(ordered, 'Parquet files')}, hive_partitioning = false)${restrict}`;
+    return `SELECT ${parts.join(', ')} FROM read_parquet(${this.bindFiles(ordered, `${ordered.length} Parquet files`)}, hive_partitioning = false)${restrict}`;
   }
 
   /** Whether the statement reads both tiers (its hash then comes from the source: see rowHash). */
@@ -252,7 +274,7 @@ export class DuckDbCompiler extends SqlCompiler {
    * columns from their paths) so the rewritten file has the same columns.
    */
   compileTierAntiJoin(target: readonly string[], earlier: readonly string[], outFile: string): CompiledSql {
-    const files = (list: readonly string[]) => `read_parquet(${this.bindFiles(list, 'Parquet files')}, hive_partitioning = false)`;
+    const files = (list: readonly string[]) => `read_parquet(${this.bindFiles(list, `${list.length} Parquet files`)}, hive_partitioning = false)`;
     const sql =
       `COPY (\n  SELECT t.* FROM ${files(target)} AS t\n` +
       `  ANTI JOIN (SELECT "eventID", tg_rawhash FROM ${files(earlier)}) AS e\n` +

@@ -68,7 +68,7 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     const edges = this.edges(select({ plan: q.plan, where: TRUE, select: summary, groupBy: [ROLLUP_KEY] }), match);
     this.overRollup = true;
     try {
-      const files = this.bindFiles(rollupFiles, 'rollup files');
+      const files = this.bindFiles(rollupFiles, `${rollupFiles.length} rollup files`);
       const where = this.rollupWhere(q.plan, match, 'tg_hour');
       const hours = `SELECT ${summary.map((i) => i.alias).join(', ')}\n  FROM read_parquet(${files}, hive_partitioning = false)\n  WHERE ${where.join(' AND ')}`;
       const rows = withEdges(hours, edges);
@@ -133,7 +133,7 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     const valid = this.pred(VALID_RECORD);
     const untyped = [...this.usedColumns()].filter((c) => !PARQUET_TYPED_COLUMNS.has(c));
     if (untyped.length > 0) throw new Error(`a rollup reads columns the tier does not type: ${untyped.join(', ')}`);
-    const files = this.bindFiles(dataFiles, 'Parquet files');
+    const files = this.bindFiles(dataFiles, `${dataFiles.length} Parquet files`);
     return (
       `FROM (SELECT *, tg_ts AS tg_time, coalesce(nullif(recipientaccountid, ''), tg_folder_account) AS tg_account FROM read_parquet(${files}, hive_partitioning = false)) AS dd\n` +
       `  WHERE ${valid}`
@@ -157,7 +157,7 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     const edges = this.edges(inner, match);
     this.overRollup = true;
     try {
-      const files = this.bindFiles(facetFiles, 'rollup files');
+      const files = this.bindFiles(facetFiles, `${facetFiles.length} rollup files`);
       const where = [`facet = ${this.expr(lit(match.facet))}`, ...this.rollupWhere(inner.plan, match, 'tg_day')];
       const days = `SELECT identity_key, value, value_count\n  FROM read_parquet(${files}, hive_partitioning = false)\n  WHERE ${where.join(' AND ')}`;
       const rows = withEdges(days, edges);

@@ -155,7 +155,10 @@ export abstract class SqlCompiler {
     return `$${this.params.length}`;
   }
 
-  /** A list of lake file paths as a parameter, marked so explain never shows the paths. */
+  /**
+   * A list of lake file paths (or patterns) as a parameter, marked so explain never shows them:
+   * `what` is shown instead ("12 Parquet files").
+   */
   protected bindFiles(files: readonly string[], what: string): string {
     return this.bind({ type: 'VARCHAR[]', value: [...files], files: what });
   }

@@ -619,8 +619,11 @@ function partitionProblems(plan: PartitionPlan, layout: Layout, duck: ExplainedQ
   const extra = duck.partitions.filter((p) => !lake.includes(p));
   const missing = lake.filter((p) => !duck.partitions.includes(p));
   if (extra.length || missing.length) problems.push(`DuckDB partitions differ from the lake's in the plan: extra ${JSON.stringify(extra)}, missing ${JSON.stringify(missing)}`);
-  const files = duck.compiled.params[0]?.type === 'VARCHAR[]' ? (duck.compiled.params[0].value as string[]) : [];
-  if (files.length !== duck.files) problems.push(`DuckDB binds ${files.length} files but reports ${duck.files}`);
+  // raw file lists (paths, or a whole folder's pattern) say how many files they stand for
+  const lists = duck.compiled.params.filter((p) => p.type === 'VARCHAR[]' && /^\d+ log files/.test(p.files ?? ''));
+  const files = lists.flatMap((p) => p.value as string[]);
+  const bound = lists.reduce((n, p) => n + Number(/^\d+/.exec(p.files!)![0]), 0);
+  if (bound !== duck.files) problems.push(`DuckDB binds ${bound} files but reports ${duck.files}`);
   for (const f of files) {
     const p = folderOf(f);
     if (!p || !duck.partitions.includes(`${p.account}/${p.region}/${p.day}`)) problems.push(`DuckDB file ${f} is not in a planned partition`);
@@ -869,17 +872,17 @@ describe('the structural comparison', () => {
 
   it("reads DuckDB's DISTINCT ON de-duplication as the row_number window, and reports a changed or lost key", () => {
     const p = pair(FILTERS);
-    expect(p.duck.compiled.sql).toContain('SELECT DISTINCT ON (eventid, tg_hash) * FROM ev\n');
+    expect(p.duck.compiled.sql).toContain('SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev\n');
     expect(p.trino.compiled.sql).toContain('row_number() OVER (PARTITION BY ev.eventid, ev.tg_hash) AS tg_rn');
     expect(sqlStructure(p.duck.compiled).selects.find((x) => x.at === 'dd>d')?.windows).toEqual(['row_number() OVER(PARTITION BY ev.eventid, ev.tg_hash)']);
-    const lost = edit(p.duck.compiled.sql, 'DISTINCT ON (eventid, tg_hash)', 'DISTINCT ON (eventid)');
+    const lost = edit(p.duck.compiled.sql, 'DISTINCT ON (eventid, tg_rawhash)', 'DISTINCT ON (eventid)');
     expect(diff(FILTERS, { duckSql: lost })).toEqual([expect.stringMatching(/^dd>d items\[1\]: duckdb .*PARTITION BY ev\.eventid\)/), expect.stringMatching(/^dd>d windows\[0\]: duckdb /)]);
-    const other = edit(p.duck.compiled.sql, 'DISTINCT ON (eventid, tg_hash)', 'DISTINCT ON (eventid, tg_account)');
+    const other = edit(p.duck.compiled.sql, 'DISTINCT ON (eventid, tg_rawhash)', 'DISTINCT ON (eventid, tg_account)');
     expect(diff(FILTERS, { duckSql: other })).toEqual(expect.arrayContaining([expect.stringMatching(/^dd>d windows\[0\]: duckdb .*ev\.tg_account/)]));
     const trinoLost = edit(p.trino.compiled.sql, 'PARTITION BY ev.eventid, ev.tg_hash', 'PARTITION BY ev.eventid');
     expect(diff(FILTERS, { trinoSql: trinoLost })).toEqual(expect.arrayContaining([expect.stringMatching(/^dd>d windows\[0\]: /)]));
     // Only the dd shape is read this way: a DISTINCT ON anywhere else is refused, never mapped away.
-    const elsewhere = edit(p.duck.compiled.sql, 'SELECT DISTINCT ON (eventid, tg_hash) * FROM ev\n', 'SELECT DISTINCT ON (eventid, tg_hash) ev.* FROM ev\n');
+    const elsewhere = edit(p.duck.compiled.sql, 'SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev\n', 'SELECT DISTINCT ON (eventid, tg_rawhash) ev.* FROM ev\n');
     expect(() => diff(FILTERS, { duckSql: elsewhere })).toThrow(/unsupported DISTINCT ON in dd/);
   });
 

@@ -114,4 +114,26 @@ describe('raw files laid out other than one object per line', () => {
       expect(whole.data!.eventStats.totalEvents).toBe(expected.pretty + expected.odd + expected.flaws);
     });
   });
+
+  describe('files delivered to a folder after it was listed (folders are read by pattern)', () => {
+    const LATE_DAY = '2018-11-24';
+    let h: Harness;
+    beforeAll(async () => {
+      write(dir, LATE_DAY, '0005', JSON.stringify({ Records: records(LATE_DAY, 3) }));
+      h = await openHarness(dir, { TRAILGATE_CACHE: 'off', TRAILGATE_INVENTORY_TTL_MS: '3600000' });
+      const first = await h.exec(TOTAL, { f: { range: dayRange(LATE_DAY) } });
+      expect(first.data!.eventStats.totalEvents).toBe(3);
+    });
+    afterAll(() => h.close());
+
+    it('sets aside an unreadable one and answers from the rest, then reads the folder file by file', async () => {
+      const folder = path.join(dir, `AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2018/11/24`);
+      writeFileSync(path.join(folder, `${ACCOUNT}_CloudTrail_us-east-1_20181124T0010Z_late.json.gz`), Buffer.from('not gzip'));
+      const r = await h.exec(TOTAL, { f: { range: dayRange(LATE_DAY) } });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.eventStats.totalEvents).toBe(3);
+      const again = await h.exec(TOTAL, { f: { range: dayRange(LATE_DAY) } });
+      expect(again.data!.eventStats.totalEvents).toBe(3);
+    });
+  });
 });

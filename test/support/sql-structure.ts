@@ -986,6 +986,7 @@ function foldLatePage(q: SelectNode): SelectNode {
  *
  *   dd AS (SELECT DISTINCT ON (k1, k2) * FROM ev WHERE w)
  *
+ * (k2 tg_rawhash: see hashAsText)
  * keeps one (arbitrary) row per key, as does the window form the other dialect writes:
  *
  *   dd AS (SELECT * FROM (SELECT ev.*, row_number() OVER (PARTITION BY ev.k1, ev.k2) AS tg_rn FROM ev WHERE w) AS d WHERE tg_rn = 1)
@@ -995,6 +996,12 @@ function foldLatePage(q: SelectNode): SelectNode {
  * of the unaliased `ev`, no grouping, order or limit, keys that are plain columns. Any other
  * DISTINCT ON is refused (the reader does not know it), so it can never pass unnoticed.
  */
+/**
+ * DuckDB keys on the record hash as a number (tg_rawhash), the other dialect on its text (tg_hash,
+ * which DuckDB's ev defines as CAST(src.tg_rawhash AS VARCHAR)): one-to-one, so the same rows.
+ */
+const hashAsText = (path: readonly string[]): readonly string[] => (path.length === 1 && path[0] === 'tg_rawhash' ? ['tg_hash'] : path);
+
 function foldDistinctOn(q: SelectNode, at: string): SelectNode {
   const ctes = q.ctes.map((c) => ({ name: c.name, q: foldDistinctOn(c.q, c.name) }));
   const from = q.from?.k === 'subquery' ? { ...q.from, q: foldDistinctOn(q.from.q, `${at}>${q.from.alias ?? '?'}`) } : q.from;
@@ -1024,7 +1031,7 @@ function foldDistinctOn(q: SelectNode, at: string): SelectNode {
     args: [],
     distinct: false,
     filter: null,
-    over: { partitionBy: keys.map((k) => ({ k: 'col', path: ['ev', ...(k as { path: readonly string[] }).path] })), orderBy: [] },
+    over: { partitionBy: keys.map((k) => ({ k: 'col', path: ['ev', ...hashAsText((k as { path: readonly string[] }).path)] })), orderBy: [] },
   };
   const inner: SelectNode = {
     ...out,

@@ -57,7 +57,7 @@ describe('the export statement', () => {
     expect(dd(t)).toBe(dd(trino.compile(page).sql));
     expect(dd(d)).toBe(dd(duck.compile(page).sql));
     expect(dd(t)).toMatch(/^dd AS \(\n {2}SELECT \* FROM \(\n {4}SELECT ev\.\*, row_number\(\) OVER \(PARTITION BY ev\.eventid, ev\.tg_hash\) AS tg_rn\n[^]*\n {2}\) AS d WHERE tg_rn = 1\n\)$/);
-    expect(dd(d)).toMatch(/^dd AS \(\n {2}SELECT DISTINCT ON \(eventid, tg_hash\) \* FROM ev\n {2}WHERE [^\n]*\n\)$/);
+    expect(dd(d)).toMatch(/^dd AS \(\n {2}SELECT DISTINCT ON \(eventid, tg_rawhash\) \* FROM ev\n {2}WHERE [^\n]*\n\)$/);
     expect(`${t}\n${d}`).not.toMatch(/LIMIT/);
   });
 

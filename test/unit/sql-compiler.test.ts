@@ -36,7 +36,7 @@ const PAGE = { first: 2, after: null, order: 'NEWEST_FIRST' } as const;
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
 
 const v = (value: string): SqlParam => ({ type: 'VARCHAR', value });
-const FILES_PARAM: SqlParam = { type: 'VARCHAR[]', value: [FILE], files: 'log files' };
+const FILES_PARAM: SqlParam = { type: 'VARCHAR[]', value: [FILE], files: '1 log files' };
 const RANGE_PARAMS = [v('2024-03-01T00:00:00.000Z'), v('2024-03-01T06:00:00.000Z')];
 
 // ---- expected SQL, written by hand ---------------------------------------------------------------
@@ -102,7 +102,7 @@ const dd = (where: string) =>
   ].join('\n');
 
 /** DuckDB's dd: DISTINCT ON instead of the row_number window (same rows kept). */
-const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_hash) * FROM ev', `  WHERE ${where}`, ')'].join('\n');
+const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev', `  WHERE ${where}`, ')'].join('\n');
 
 const T_INSIGHT = (key: string) =>
   `coalesce(json_extract_scalar(insightdetails, '$.${key}'), nullif(json_format(json_extract(insightdetails, '$.${key}')), 'null'))`;
@@ -193,7 +193,7 @@ const D_EVENT_COLUMNS = eventColumns({
 
 const both = (q: Query) => ({ trino: trino.compile(q), duck: duck.compile(q) });
 const ddWhere = (sql: string) => {
-  const m = /\n {4}WHERE (.*)\n {2}\) AS d WHERE tg_rn = 1/.exec(sql) ?? /\n {2}SELECT DISTINCT ON \(eventid, tg_hash\) \* FROM ev\n {2}WHERE (.*)\n\)/.exec(sql);
+  const m = /\n {4}WHERE (.*)\n {2}\) AS d WHERE tg_rn = 1/.exec(sql) ?? /\n {2}SELECT DISTINCT ON \(eventid, tg_rawhash\) \* FROM ev\n {2}WHERE (.*)\n\)/.exec(sql);
   if (!m) throw new Error(`no dd WHERE in:\n${sql}`);
   return m[1];
 };
@@ -377,7 +377,7 @@ describe('range and de-duplication', () => {
     const { trino: t, duck: d } = both(eventsQuery({ range: RANGE }, PLAN, PAGE));
     expect(t.sql).toContain('    SELECT ev.*, row_number() OVER (PARTITION BY ev.eventid, ev.tg_hash) AS tg_rn\n    FROM ev\n    WHERE ');
     expect(t.sql).toContain('  ) AS d WHERE tg_rn = 1\n)\nSELECT ');
-    expect(d.sql).toContain('dd AS (\n  SELECT DISTINCT ON (eventid, tg_hash) * FROM ev\n  WHERE ');
+    expect(d.sql).toContain('dd AS (\n  SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev\n  WHERE ');
     expect(d.sql).not.toContain('tg_rn');
     expect(d.sql).toMatch(/\n {2}WHERE [^\n]*\n\),\npg AS \(\n {2}SELECT \* FROM dd\n/);
   });

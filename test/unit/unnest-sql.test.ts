@@ -40,7 +40,7 @@ const BUCKET = 'arn:aws:s3:::data-lake';
 const SESSION = 'arn:aws:sts::111122223333:assumed-role/ProdDataRole/prod-data-export';
 
 const v = (value: string): SqlParam => ({ type: 'VARCHAR', value });
-const FILES_PARAM: SqlParam = { type: 'VARCHAR[]', value: [FILE], files: 'log files' };
+const FILES_PARAM: SqlParam = { type: 'VARCHAR[]', value: [FILE], files: '1 log files' };
 const RANGE_PARAMS = [v('2024-03-01T00:00:00.000Z'), v('2024-03-01T06:00:00.000Z')];
 
 // ---- the fixed head of every statement (as in sql-compiler.test.ts) ---------------------------------
@@ -76,7 +76,7 @@ const dd = (where: string) =>
     ')',
   ].join('\n');
 /** DuckDB's dd: DISTINCT ON instead of the row_number window (same rows kept). */
-const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_hash) * FROM ev', `  WHERE ${where}`, ')'].join('\n');
+const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev', `  WHERE ${where}`, ')'].join('\n');
 
 const T_INSIGHT = (key: string) =>
   `coalesce(json_extract_scalar(insightdetails, '$.${key}'), nullif(json_format(json_extract(insightdetails, '$.${key}')), 'null'))`;

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { AccountScope } from '../../domain/principal';
@@ -8,7 +9,7 @@ import type { Query } from '../../query/ir';
 import { matchFacetRollup, matchIdentityRollup, type FacetMatch, type RollupMatch } from '../../query/identity-rollup';
 import { selectPartitions } from '../../query/partition-planner';
 import type { CompiledSql } from '../../sql/compiled-sql';
-import { DuckDbCompiler, NO_RECORDS_IN_LINES, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
+import { DuckDbCompiler, NO_RECORDS_IN_LINES, PARQUET_FORMAT, type DuckDbSourceBinding } from '../../sql/duckdb-compiler';
 import { DuckDbRollupCompiler } from '../../sql/duckdb-rollup-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
@@ -41,6 +42,17 @@ const INITIAL_OBJECT_BYTES = 16 * 1024 * 1024;
 /** Files a failing read names are set aside and the statement re-run, this many times at most. */
 const MAX_QUARANTINE_RETRIES = 25;
 const NO_RECORDS_ERROR = new RegExp(`${NO_RECORDS_IN_LINES} "([^"]+)"`);
+/** A file the error names in the folder of one of `files`, though not one of them (see wholeFolders). */
+function unlistedFile(message: string, files: readonly LakeFile[]): LakeFile | undefined {
+  for (const dir of new Set(files.map((f) => path.dirname(f.path)))) {
+    const at = message.indexOf(`${dir}/`);
+    if (at < 0) continue;
+    const name = /^[^/"'\s]+/.exec(message.slice(at + dir.length + 1))?.[0];
+    if (name) return { path: `${dir}/${name}`, bytes: 0 };
+  }
+  return undefined;
+}
+
 /** folders found not to be line-delimited one by one in a statement before all of its folders are marked */
 const MAX_FORMAT_RETRIES = 4;
 
@@ -136,10 +148,10 @@ export class DuckDbEngine implements Engine {
     return new DuckDbCompiler({ ...this.rawFiles(files), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
   }
 
-  /** Raw files as a compiler reads them: paths, and those needing JSON format detection. */
-  private rawFiles(files: readonly LakeFile[]): { files: string[]; unstructuredFiles: ReadonlySet<string> } {
+  /** Raw files as a compiler reads them: paths, those needing JSON format detection, whole folders. */
+  private rawFiles(files: readonly LakeFile[]): Pick<DuckDbSourceBinding, 'files' | 'unstructuredFiles' | 'wholeFolders'> {
     const paths = files.map((f) => f.path);
-    return { files: paths, unstructuredFiles: this.lake.unstructured(paths) };
+    return { files: paths, unstructuredFiles: this.lake.unstructured(paths), wholeFolders: this.lake.wholeFolders(files) };
   }
 
   /** `trailgate compact`: the raw delivery days of the lake into its Parquet tier. */
@@ -263,14 +275,15 @@ export class DuckDbEngine implements Engine {
     }
     // "in line N": the file was read as newline-delimited (a read with format detection says "record/value N")
     const malformed = (/Malformed JSON in file "([^"]+)", at byte \d+ in line \d+/.exec(message) ?? NO_RECORDS_ERROR.exec(message))?.[1];
-    if (malformed && current.some((f) => f.path === malformed) && this.lake.unstructured([malformed]).size === 0) {
+    if (malformed && current.some((f) => path.dirname(f.path) === path.dirname(malformed)) && this.lake.unstructured([malformed]).size === 0) {
       // not one JSON value per line: its folder is read with format detection from now on (after
       // a few such folders in one statement, every folder of it: a lake of pretty-printed copies)
       this.lake.markUnstructured(attempt < MAX_FORMAT_RETRIES ? [malformed] : current.map((f) => f.path));
       this.opts.logger.info({ requestId: opts.requestId, file: this.lake.relative(malformed) }, 'a lake file is not one JSON value per line: reading its folder with format detection');
       return current;
     }
-    const bad = attempt < MAX_QUARANTINE_RETRIES ? current.find((f) => message.includes(f.path)) : undefined;
+    // a file of the read: listed, or delivered to a folder read by pattern since it was listed
+    const bad = attempt < MAX_QUARANTINE_RETRIES ? (current.find((f) => message.includes(f.path)) ?? unlistedFile(message, current)) : undefined;
     if (!bad) {
       this.opts.logger.error({ requestId: opts.requestId, queryId: id, err: message, sql: compiled.sql }, 'duckdb query failed');
       throw new TrailgateError('INTERNAL_SERVER_ERROR', 'The query failed.', { internal: message, cause: e });
