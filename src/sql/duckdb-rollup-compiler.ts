@@ -17,6 +17,9 @@ import type { CompiledSql } from './compiled-sql';
 import { DuckDbCompiler, PARQUET_TYPED_COLUMNS, type DuckDbSourceBinding } from './duckdb-compiler';
 import { encodeString } from './literal-encoder';
 
+/** The tier folder (`date=…/delivery=…`) of a data file, from its path. */
+const TIER_FOLDER = `regexp_extract(filename, '/date=([^/]+)/delivery=([^/]+)/[^/]+$', ['date', 'delivery'])`;
+
 /** Rollup rows, and beside them (UNION ALL BY NAME) the same grouping computed from the edges' events. */
 const withEdges = (rollupRows: string, edges: string | null): string =>
   edges ? `(\n  ${rollupRows}\n  UNION ALL BY NAME\n  SELECT * FROM (\n${edges}\n  ) AS edge\n) AS r` : `(\n  ${rollupRows}\n) AS r`;
@@ -49,11 +52,11 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
    * hour, effective account, region and delivery folder, with the summary's aggregates. Reads only
    * typed columns (no record text).
    */
-  compileBuild(dataFiles: readonly string[], outFile: string): CompiledSql {
+  compileBuild(dataFiles: readonly string[], outDir: string): CompiledSql {
     this.takeParams();
     this.overRollup = false;
     const columns = `${this.rowColumns()}, date_trunc('hour', tg_time) AS tg_hour, ${ROLLUP_MEASURES.map((m) => `${this.expr(m.expr)} AS ${m.alias}`).join(', ')}`;
-    return this.copy(`SELECT ${columns}\n  ${this.validTierRows(dataFiles)}\n  GROUP BY ALL\n  ORDER BY tg_hour, identity_key`, outFile);
+    return this.copy(`SELECT ${columns}\n  ${this.validTierRows(dataFiles)}\n  GROUP BY ALL\n  ORDER BY tg_hour, identity_key`, outDir);
   }
 
   /**
@@ -106,7 +109,7 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
    * The facet rollup of compacted Parquet files into `outFile`: per principal, UTC day, effective
    * account, region and delivery folder, the events of each value of each facet field.
    */
-  compileFacetBuild(dataFiles: readonly string[], outFile: string): CompiledSql {
+  compileFacetBuild(dataFiles: readonly string[], outDir: string): CompiledSql {
     this.takeParams();
     this.overRollup = false;
     const values = this.arrayOf(FACET_FIELDS.map((f) => this.field(f)));
@@ -114,14 +117,18 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     const columns = `${this.rowColumns()}, date_trunc('day', tg_time) AS tg_day, unnest(${names}) AS facet, unnest(${values}) AS value`;
     return this.copy(
       `SELECT *, count(*) AS value_count FROM (\n    SELECT ${columns}\n    ${this.validTierRows(dataFiles)}\n  ) AS f\n  GROUP BY ALL\n  ORDER BY facet, tg_day, identity_key`,
-      outFile,
+      outDir,
     );
   }
 
-  /** What every rollup row keeps of a tier row: its filter fields (ROLLUP_FILTER_COLUMNS) and delivery folder. */
+  /**
+   * What every rollup row keeps of a tier row: its filter fields (ROLLUP_FILTER_COLUMNS) and
+   * delivery folder; and the tier folder it was read from (`date=…/delivery=…`), which the
+   * statement writes it under (see copy) and no rollup file stores.
+   */
   private rowColumns(): string {
     const filters = Object.entries(ROLLUP_FILTER_COLUMNS).map(([name, col]) => `${this.expr(field(name as keyof typeof ROLLUP_FILTER_COLUMNS))} AS ${col}`);
-    return `${filters.join(', ')}, tg_folder_account, tg_folder_region, tg_delivery`;
+    return `${filters.join(', ')}, tg_folder_account, tg_folder_region, tg_delivery, tg_out.date AS date, tg_out.delivery AS delivery`;
   }
 
   /**
@@ -135,14 +142,18 @@ export class DuckDbRollupCompiler extends DuckDbCompiler {
     if (untyped.length > 0) throw new Error(`a rollup reads columns the tier does not type: ${untyped.join(', ')}`);
     const files = this.bindFiles(dataFiles, `${dataFiles.length} Parquet files`);
     return (
-      `FROM (SELECT *, tg_ts AS tg_time, coalesce(nullif(recipientaccountid, ''), tg_folder_account) AS tg_account FROM read_parquet(${files}, hive_partitioning = false)) AS dd\n` +
+      `FROM (SELECT *, tg_ts AS tg_time, coalesce(nullif(recipientaccountid, ''), tg_folder_account) AS tg_account, ${TIER_FOLDER} AS tg_out ` +
+      `FROM read_parquet(${files}, hive_partitioning = false, filename = true)) AS dd\n` +
       `  WHERE ${valid}`
     );
   }
 
-  /** A rollup statement written to `outFile`. */
-  private copy(select: string, outFile: string): CompiledSql {
-    const sql = `COPY (\n  ${select}\n) TO ${encodeString(outFile)} (FORMAT parquet, COMPRESSION zstd)`;
+  /**
+   * A rollup statement: one file per tier folder the rows were read from, under the same
+   * `date=…/delivery=…` in `outDir` (LakeCompactor moves each beside its folder's data).
+   */
+  private copy(select: string, outDir: string): CompiledSql {
+    const sql = `COPY (\n  ${select}\n) TO ${encodeString(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, delivery))`;
     return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.takeParams()]) });
   }
 

@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -110,6 +111,31 @@ describe('the identity rollup', () => {
       expect(d.rollups?.digest).toBe(ROLLUP_DIGEST);
       expect(new Set(d.rollups!.files.map((f) => f.split(path.sep).slice(0, 2).join(path.sep)))).toEqual(dirs);
     }
+  });
+
+  it("holds in each folder's rollup exactly the events of that folder's data", async () => {
+    const manifest = (await readManifest(lake))!;
+    const root = parquetRoot(lake);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const count = async (sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0][0]);
+    const quoted = (files: string[]) => `[${files.map((f) => `'${f}'`).join(', ')}]`;
+    let folders = 0;
+    try {
+      for (const d of Object.values(manifest.days)) {
+        for (const dir of new Set(d.outputs.map((o) => path.dirname(o)))) {
+          const data = d.outputs.filter((o) => path.dirname(o) === dir).map((o) => path.join(root, o));
+          const rollup = path.join(root, dir, '_rollup', 'identities.parquet');
+          expect(await count(`SELECT sum(event_count) FROM read_parquet('${rollup}', hive_partitioning = false)`)).toBe(
+            await count(`SELECT count(*) FROM read_parquet(${quoted(data)}, hive_partitioning = false)`),
+          );
+          folders++;
+        }
+      }
+    } finally {
+      c.closeSync();
+    }
+    expect(folders).toBeGreaterThan(5);
   });
 
   const filters: Array<[string, () => FilterInput]> = [

@@ -62,8 +62,11 @@ export interface LakeCompactorDeps {
   readonly statement: (files: readonly LakeFile[], outDir: string) => CompiledSql;
   /** the statement rewriting Parquet files without the records `earlier` files hold (DuckDbCompiler.compileTierAntiJoin) */
   readonly antiJoin: (target: readonly string[], earlier: readonly string[], outFile: string) => CompiledSql;
-  /** the statement writing a rollup of Parquet files (DuckDbRollupCompiler.compileBuild, compileFacetBuild) */
-  readonly rollup: (kind: RollupKind, dataFiles: readonly string[], outFile: string) => CompiledSql;
+  /**
+   * the statement writing a rollup of tier folders' Parquet files, one file per folder under its
+   * `date=…/delivery=…` in `outDir` (DuckDbRollupCompiler.compileBuild, compileFacetBuild)
+   */
+  readonly rollup: (kind: RollupKind, dataFiles: readonly string[], outDir: string) => CompiledSql;
   /** runs a statement that reads no raw file; resolves to the rows it wrote */
   readonly write: (compiled: CompiledSql) => Promise<number>;
 }
@@ -130,7 +133,7 @@ export class LakeCompactor {
         manifest = redone.manifest;
         total += redone.queued;
         const recorded = batch.filter((b) => !redone.requeued.includes(b.day));
-        for (const w of recorded) for (const dir of again.get(w.day) ?? []) await this.writeRollups(dir);
+        await this.writeRollups(recorded.flatMap((w) => again.get(w.day) ?? []));
         for (const w of recorded) {
           const compacted = await this.recordDay(root, tmp, manifest, w, existing, again.get(w.day) ?? []);
           manifest = compacted.manifest;
@@ -168,14 +171,30 @@ export class LakeCompactor {
     return { manifest: dropped, requeued, queued: days.length };
   }
 
-  /** The rollups of an output directory's Parquet files, beside them (see ROLLUP_FILES), each file name + `suffix`. */
-  private async writeRollups(dir: string, suffix = ''): Promise<void> {
-    const data = (await fs.readdir(dir)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(dir, n));
+  /**
+   * The rollups of output directories (`…/date=…/delivery=…`) from their Parquet files, beside
+   * each (see ROLLUP_FILES), each file name + `suffix`: one statement per kind for all of them,
+   * written under a staging directory of the tier and moved into place.
+   */
+  private async writeRollups(dirs: readonly string[], suffix = ''): Promise<void> {
+    const data = (await Promise.all(dirs.map(async (d) => (await fs.readdir(d)).filter((n) => n.endsWith('.parquet')).map((n) => path.join(d, n))))).flat();
     if (data.length === 0) return;
+    const byFolder = new Map(dirs.map((d) => [tierFolderOf(d), d]));
     for (const [kind, file] of Object.entries(ROLLUP_FILES) as Array<[RollupKind, string]>) {
-      const out = path.join(dir, file) + suffix;
-      await fs.mkdir(path.dirname(out), { recursive: true });
-      await this.deps.write(this.deps.rollup(kind, data, out));
+      const staging = path.join(parquetRoot(this.deps.lake.root), `.tmp-rollup-${randomUUID()}`);
+      try {
+        await this.deps.write(this.deps.rollup(kind, data, staging));
+        for (const [folder, dir] of byFolder) {
+          const written = await fs.readdir(path.join(staging, folder)).catch(() => [] as string[]);
+          if (written.length > 1) throw new Error(`a rollup statement wrote ${written.length} files for ${folder}`);
+          if (written.length === 0) continue; // no valid record there: nothing to roll up
+          const out = path.join(dir, file) + suffix;
+          await fs.mkdir(path.dirname(out), { recursive: true });
+          await fs.rename(path.join(staging, folder, written[0]), out);
+        }
+      } finally {
+        await fs.rm(staging, { recursive: true, force: true });
+      }
     }
   }
 
@@ -189,11 +208,14 @@ export class LakeCompactor {
     for (const day of days) {
       const done = current.days[day];
       if (!done || done.rollups?.digest === ROLLUP_DIGEST) continue;
-      for (const dir of new Set(done.outputs.map((o) => path.join(root, path.dirname(o))))) {
-        await this.writeRollups(dir, '.new');
+      const dirs = [...new Set(done.outputs.map((o) => path.join(root, path.dirname(o))))];
+      await this.writeRollups(dirs, '.new');
+      for (const dir of dirs) {
         for (const file of Object.values(ROLLUP_FILES)) {
           const target = path.join(dir, file);
+          // a folder without valid records gets no rollup: one of another definition must not stay
           if (await fs.stat(`${target}.new`).catch(() => null)) await fs.rename(`${target}.new`, target);
+          else await fs.rm(target, { force: true });
         }
       }
       current = { ...current, days: { ...current.days, [day]: { ...done, rollups: await rollupsOf(root, done.outputs) } } };
@@ -322,6 +344,11 @@ function nextBatch(days: readonly DayWork[]): DayWork[] {
     files += n;
   }
   return batch;
+}
+
+/** `date=…/delivery=…`: the last two segments of an output directory. */
+function tierFolderOf(dir: string): string {
+  return path.join(path.basename(path.dirname(dir)), path.basename(dir));
 }
 
 /** The event days (`date=`) of a compacted day's outputs. */
