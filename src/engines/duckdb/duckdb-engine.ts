@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { AccountScope } from '../../domain/principal';
@@ -9,7 +8,7 @@ import type { Query } from '../../query/ir';
 import { matchFacetRollup, matchIdentityRollup, type FacetMatch, type RollupMatch } from '../../query/identity-rollup';
 import { selectPartitions } from '../../query/partition-planner';
 import type { CompiledSql } from '../../sql/compiled-sql';
-import { DuckDbCompiler, NO_RECORDS_IN_LINES, PARQUET_FORMAT, type DuckDbSourceBinding } from '../../sql/duckdb-compiler';
+import { DuckDbCompiler, PARQUET_FORMAT, type DuckDbSourceBinding } from '../../sql/duckdb-compiler';
 import { DuckDbRollupCompiler } from '../../sql/duckdb-rollup-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
@@ -20,6 +19,7 @@ import { DuckDbPool } from './duckdb-pool';
 import { duckParams, plainRow } from './duckdb-values';
 import { streamRows } from './duckdb-stream';
 import { LakeCensus } from './lake-census';
+import { readFailure } from './read-failure';
 import { LakeCompactor, type CompactOptions, type CompactProgress, type CompactSummary } from './lake-compactor';
 import { ParquetTier } from './parquet-tier';
 
@@ -38,23 +38,6 @@ export interface DuckDbEngineOptions {
 
 /** DuckDB's default maximum_object_size. */
 const INITIAL_OBJECT_BYTES = 16 * 1024 * 1024;
-
-/** Files a failing read names are set aside and the statement re-run, this many times at most. */
-const MAX_QUARANTINE_RETRIES = 25;
-const NO_RECORDS_ERROR = new RegExp(`${NO_RECORDS_IN_LINES} "([^"]+)"`);
-/** A file the error names in the folder of one of `files`, though not one of them (see wholeFolders). */
-function unlistedFile(message: string, files: readonly LakeFile[]): LakeFile | undefined {
-  for (const dir of new Set(files.map((f) => path.dirname(f.path)))) {
-    const at = message.indexOf(`${dir}/`);
-    if (at < 0) continue;
-    const name = /^[^/"'\s]+/.exec(message.slice(at + dir.length + 1))?.[0];
-    if (name) return { path: `${dir}/${name}`, bytes: 0 };
-  }
-  return undefined;
-}
-
-/** folders found not to be line-delimited one by one in a statement before all of its folders are marked */
-const MAX_FORMAT_RETRIES = 4;
 
 const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
 
@@ -273,25 +256,21 @@ export class DuckDbEngine implements Engine {
       this.opts.logger.info({ requestId: opts.requestId, maxObjectBytes: this.objectLimit }, 'a lake file is large: reading with a larger buffer');
       return current;
     }
-    // "in line N": the file was read as newline-delimited (a read with format detection says "record/value N")
-    const malformed = (/Malformed JSON in file "([^"]+)", at byte \d+ in line \d+/.exec(message) ?? NO_RECORDS_ERROR.exec(message))?.[1];
-    if (malformed && current.some((f) => path.dirname(f.path) === path.dirname(malformed)) && this.lake.unstructured([malformed]).size === 0) {
-      // not one JSON value per line: its folder is read with format detection from now on (after
-      // a few such folders in one statement, every folder of it: a lake of pretty-printed copies)
-      this.lake.markUnstructured(attempt < MAX_FORMAT_RETRIES ? [malformed] : current.map((f) => f.path));
-      this.opts.logger.info({ requestId: opts.requestId, file: this.lake.relative(malformed) }, 'a lake file is not one JSON value per line: reading its folder with format detection');
+    const failure = readFailure(message, current, attempt, (f) => this.lake.unstructured([f]).size > 0);
+    if (failure.kind === 'layout') {
+      this.lake.markUnstructured(failure.files);
+      this.opts.logger.info({ requestId: opts.requestId, file: this.lake.relative(failure.file) }, 'a lake file is not one JSON value per line: reading its folder with format detection');
       return current;
     }
-    // a file of the read: listed, or delivered to a folder read by pattern since it was listed
-    const bad = attempt < MAX_QUARANTINE_RETRIES ? (current.find((f) => message.includes(f.path)) ?? unlistedFile(message, current)) : undefined;
-    if (!bad) {
+    if (failure.kind === 'other') {
       this.opts.logger.error({ requestId: opts.requestId, queryId: id, err: message, sql: compiled.sql }, 'duckdb query failed');
       throw new TrailgateError('INTERNAL_SERVER_ERROR', 'The query failed.', { internal: message, cause: e });
     }
+    const bad = failure.file;
     const reason = message.split('\n')[0].replace(bad.path, this.lake.relative(bad.path));
     this.lake.reject(bad.path, reason);
     this.opts.logger.warn({ requestId: opts.requestId, file: this.lake.relative(bad.path), reason }, 'rejected unreadable lake file');
-    return current.filter((f) => f !== bad);
+    return current.filter((f) => f.path !== bad.path);
   }
 
   private runSql(compiled: CompiledSql, opts: Partial<RunOptions>): Promise<Row[]> {
