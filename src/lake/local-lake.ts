@@ -72,8 +72,8 @@ export class LocalLake {
 
   /**
    * The folders all of whose listed log files are in `files` (none left out, none ever set aside
-   * there), so a reader may take the folder's pattern for them. Folders with glob characters in their path
-   * are never whole: a pattern could not name them.
+   * there), so a reader may take the folder's pattern for them. Folders with glob characters in
+   * their path are never whole: a pattern could not name them.
    */
   wholeFolders(files: readonly LakeFile[]): Set<string> {
     const given = new Map<string, number>();

@@ -49,7 +49,7 @@ export interface DuckDbSourceBinding {
    * Of `files`, those that may not hold one JSON value per line (a pretty-printed file, or one of a
    * folder where such a file was found: LocalLake.unstructured). They are read with format auto;
    * the rest as newline-delimited JSON, as CloudTrail writes them: ~25% faster, and a file that is
-   * not fails the read with "Malformed JSON" (never a silent loss), so it can be read again.
+   * not fails the read naming it (never a silent loss: see readJson), so it can be read again.
    */
   readonly unstructuredFiles?: ReadonlySet<string>;
   /**
@@ -132,7 +132,7 @@ export class DuckDbCompiler extends SqlCompiler {
       `maximum_object_size = ${Math.trunc(this.binding.maxObjectBytes)})`;
     // A line-delimited read never yields a file without Records silently (objects back to back on
     // one line, a truncated line, a JSON array: what CloudTrail does not write): it fails naming
-    // the file, and the engine reads that file's folder with format detection (recover()).
+    // the file, and the engine reads that file's folder with format detection (readFailure).
     const lines = (files: string) =>
       `(SELECT CASE WHEN Records IS NULL THEN error(concat('${NO_RECORDS_IN_LINES} "', filename, '"')) ELSE Records END AS Records, filename FROM ${read(files, 'newline_delimited')})`;
     if (!this.otherFiles) return lines(this.lineFiles);
@@ -146,8 +146,9 @@ export class DuckDbCompiler extends SqlCompiler {
 
   /**
    * DISTINCT ON keeps one row per key without a window (faster in DuckDB; duplicates are
-   * identical). The key is the record text's hash as a number (tg_hash, its text, costs more). A statement that reads only the Parquet tier needs none: compaction keeps each
-   * record once across the whole tier (see compileCompaction and LakeCompactor).
+   * identical), keyed on the record text's hash as a number (tg_hash, its text, costs more). A
+   * statement that reads only the Parquet tier needs none: compaction keeps each record once
+   * across the whole tier (see compileCompaction and LakeCompactor).
    */
   protected override dedup(eventId: string, where: string): string {
     if (this.tierOnly) return `dd AS (\n  SELECT * FROM ev\n  WHERE ${where}\n)`;
