@@ -8,7 +8,7 @@ import { generateSampleLake } from '../../src/lake/sample-generator';
 import { parquetRoot, readManifest, writeManifest } from '../../src/lake/parquet-manifest';
 import { compactLake } from '../support/compact-lake';
 import { callerIdentityRecord, deliverRecords } from '../support/late-delivery';
-import { openHarness, type Harness } from '../support/gateway-harness';
+import { openHarness, openTierPair, withTierPair, type Harness, type TierPair } from '../support/gateway-harness';
 import { filterEvents, iso, loadReferenceLake, type FilterInput, type ReferenceLake } from '../support/reference-lake';
 import { principal } from '../support/test-authenticator';
 
@@ -39,6 +39,7 @@ const NESTED = `query($f: EventFilter!) {
 }`;
 
 const lake = path.join(os.tmpdir(), `trailgate-rollup-${process.pid}`);
+let pair: TierPair;
 let raw: Harness;
 let tiered: Harness;
 let ref: ReferenceLake;
@@ -56,22 +57,18 @@ beforeAll(async () => {
   deliverRecords(lake, { account: accounts[0], region: 'us-east-1', day: '2026-03-08' }, [stray], 'stray', '1005');
   await compactLake(lake);
   ref = loadReferenceLake(lake, { fresh: true });
-  raw = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
-  tiered = await openHarness(lake, NO_CACHE);
+  pair = await openTierPair(lake);
+  ({ raw, tiered } = pair);
 });
 
 afterAll(async () => {
-  await raw?.close();
-  await tiered?.close();
+  await pair?.close();
   rmSync(lake, { recursive: true, force: true });
 });
 
 /** The SQL of every engine query an operation runs (the explain extension). */
 async function statements(h: Harness, q: string, v: Record<string, unknown>, who?: ReturnType<typeof principal>): Promise<string[]> {
-  const res = await h.gateway.apollo.executeOperation({ query: q, variables: v }, { contextValue: h.gateway.context({ explain: true, principal: who }) });
-  const body = res.body.kind === 'single' ? res.body.singleResult : null;
-  expect(body?.errors).toBeUndefined();
-  return ((body?.extensions as any)?.trailgate?.explain ?? []).map((e: any) => String(e.sql));
+  return (await h.explain(q, v, who)).map((e) => e.sql);
 }
 
 const readsRollup = (sql: readonly string[]) => sql.length > 0 && sql.every((s) => /\btg_hour\b/.test(s));
@@ -171,14 +168,9 @@ describe('the identity rollup', () => {
   });
 
   it('explains rollup and tier statements without a file path', async () => {
-    const res = await tiered.gateway.apollo.executeOperation(
-      { query: NESTED, variables: { f: { range: { from: '2026-03-06T10:30:00Z', to: '2026-03-09T17:45:00Z' }, eventNames: ['GetObject'] } } },
-      { contextValue: tiered.gateway.context({ explain: true }) },
-    );
-    const body = res.body.kind === 'single' ? res.body.singleResult : null;
-    const explained = (body?.extensions as any)?.trailgate?.explain ?? [];
+    const explained = await tiered.explain(NESTED, { f: { range: { from: '2026-03-06T10:30:00Z', to: '2026-03-09T17:45:00Z' }, eventNames: ['GetObject'] } });
     expect(explained.length).toBeGreaterThan(0);
-    const files = explained.flatMap((e: any) => e.parameters.filter((p: any) => /^<the \d+ (Parquet|rollup|log) files/.test(String(p.value))));
+    const files = explained.flatMap((e) => e.parameters.filter((p) => /^<the \d+ (Parquet|rollup|log) files/.test(String(p.value))));
     expect(files.length).toBeGreaterThan(0);
     expect(JSON.stringify(explained)).not.toContain(lake);
     expect(JSON.stringify(explained)).not.toContain('.parquet');
@@ -328,9 +320,7 @@ describe('the identity rollup as the lake changes', () => {
     await writeManifest(lake, { ...before, days: Object.fromEntries(Object.entries(before.days).map(([d, day]) => [d, { ...day, rollups: undefined }])) });
     for (const d of Object.values(before.days)) for (const f of d.rollups!.files) await fs.rm(path.join(parquetRoot(lake), f));
     const v = { f: { range: WHOLE }, first: 1000 };
-    const fresh = await openHarness(lake, NO_CACHE);
-    const rawNow = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
-    try {
+    await withTierPair(lake, async ({ raw: rawNow, tiered: fresh }) => {
       expect(readsRollup(await statements(fresh, SUMMARY, v))).toBe(false);
       const summary = await compactLake(lake);
       expect(summary).toMatchObject({ compacted: 0, rollupsRefreshed: Object.keys(before.days).length });
@@ -342,9 +332,6 @@ describe('the identity rollup as the lake changes', () => {
       }
       expect(readsRollup(await statements(fresh, SUMMARY, v))).toBe(true);
       expect(page(await fresh.exec(SUMMARY, v))).toEqual(page(await rawNow.exec(SUMMARY, v)));
-    } finally {
-      await fresh.close();
-      await rawNow.close();
-    }
+    });
   });
 });

@@ -100,12 +100,7 @@ describe('raw files laid out other than one object per line', () => {
     });
 
     it('still reads the folders of one-line files as newline-delimited JSON', async () => {
-      const res = await h.gateway.apollo.executeOperation(
-        { query: TOTAL, variables: { f: { range: { from: '2018-11-25T00:00:00Z', to: '2018-11-29T00:00:00Z' } } } },
-        { contextValue: h.gateway.context({ explain: true }) },
-      );
-      const body = res.body.kind === 'single' ? res.body.singleResult : null;
-      const [q] = (body?.extensions as any).trailgate.explain;
+      const [q] = await h.explain(TOTAL, { f: { range: { from: '2018-11-25T00:00:00Z', to: '2018-11-29T00:00:00Z' } } });
       const flawsFiles = readdirSync(path.join(dir, DAY_DIR)).length;
       expect(q.parameters[0].value).toBe(`<the ${flawsFiles} log files of the partitions listed>`);
       expect(q.parameters[1].value).toBe('<the 5 log files read with format detection of the partitions listed>');

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { generateSampleLake } from '../../src/lake/sample-generator';
 import { compactLake } from '../support/compact-lake';
-import { openHarness, type Harness } from '../support/gateway-harness';
+import { withTierPair, type Harness } from '../support/gateway-harness';
 import { canonicalJson, loadReferenceLake, type Json } from '../support/reference-lake';
 import { principal } from '../support/test-authenticator';
 
@@ -17,7 +17,6 @@ import { principal } from '../support/test-authenticator';
 jest.setTimeout(300_000);
 
 const ALL = { from: '2000-01-01T00:00:00Z', to: '2090-01-01T00:00:00Z' };
-const NO_CACHE = { TRAILGATE_CACHE: 'off' };
 const lake = path.join(os.tmpdir(), `trailgate-pq-dedup-${process.pid}`);
 
 const OPERATIONS: Array<[string, Record<string, unknown>]> = [
@@ -75,22 +74,16 @@ async function expectTierMatchesRaw(): Promise<void> {
   const heldSet = new Set(held);
   const missing = [...expected].filter((r) => !heldSet.has(r));
   expect(missing.slice(0, 2)).toEqual([]); // ...and none missing
-  const raw = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
-  const tiered = await openHarness(lake, NO_CACHE);
-  try {
+  await withTierPair(lake, async ({ raw, tiered }) => {
     // whole range, every day compacted: the statements read only the tier and skip de-duplication
-    const explained = await tiered.gateway.apollo.executeOperation({ query: OPERATIONS[0][0], variables: OPERATIONS[0][1] }, { contextValue: tiered.gateway.context({ explain: true }) });
-    const sql: string[] = ((explained.body.kind === 'single' ? explained.body.singleResult.extensions : undefined) as any)?.trailgate?.explain?.map((e: { sql: string }) => e.sql) ?? [];
+    const sql = (await tiered.explain(OPERATIONS[0][0], OPERATIONS[0][1])).map((e) => e.sql);
     expect(sql.length).toBeGreaterThan(0);
     for (const s of sql) {
       expect(s).toMatch(/read_parquet/);
       expect(s).not.toMatch(/read_json|DISTINCT ON/);
     }
     expect(await answers(tiered)).toEqual(await answers(raw));
-  } finally {
-    await raw.close();
-    await tiered.close();
-  }
+  });
 }
 
 describe('the Parquet tier keeps each record once', () => {
@@ -138,9 +131,7 @@ describe('the Parquet tier keeps each record once', () => {
     await compact({ from: days[3], to: nextDay(days[3]) });
     const scoped = principal({ id: 'only-b', accounts: [b] });
     const q = `query($f: EventFilter!) { eventStats(filter: $f, groupBy: [{ dimension: EVENT_NAME }], first: 1000) { totalEvents rows { keys count } } }`;
-    const raw = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
-    const tiered = await openHarness(lake, NO_CACHE);
-    try {
+    await withTierPair(lake, async ({ raw, tiered }) => {
       const [fromTier, fromRaw] = [await tiered.exec(q, { f: { range: ALL } }, scoped), await raw.exec(q, { f: { range: ALL } }, scoped)];
       expect(fromTier.errors).toBeUndefined();
       expect(fromRaw.data!.eventStats.rows.some((r: { keys: string[] }) => r.keys[0] === 'StrayEvent')).toBe(false);
@@ -148,10 +139,7 @@ describe('the Parquet tier keeps each record once', () => {
       // and the unscoped reader sees it, from either tier
       const all = await tiered.exec(q, { f: { range: ALL } });
       expect(all.data!.eventStats.rows.some((r: { keys: string[] }) => r.keys[0] === 'StrayEvent')).toBe(true);
-    } finally {
-      await raw.close();
-      await tiered.close();
-    }
+    });
   });
 
   it('a late copy on an earlier day moves the record there: the later day sharing the event day is compacted again', async () => {

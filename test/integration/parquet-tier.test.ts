@@ -5,7 +5,7 @@ import { generateSampleLake } from '../../src/lake/sample-generator';
 import { readManifest } from '../../src/lake/parquet-manifest';
 import { compactLake } from '../support/compact-lake';
 import { callerIdentityRecord, deliverRecords } from '../support/late-delivery';
-import { openHarness, type Harness } from '../support/gateway-harness';
+import { openHarness, openTierPair, withTierPair, type Harness, type TierPair } from '../support/gateway-harness';
 import { REAL_DATA_DIR, filterEvents, loadReferenceLake } from '../support/reference-lake';
 import { principal } from '../support/test-authenticator';
 
@@ -50,14 +50,12 @@ async function answers(h: Harness, ops = OPERATIONS) {
 
 /** Whether the statements of an operation read the Parquet tier (the explain extension shows them). */
 async function readsParquet(h: Harness, q: string, v: Record<string, unknown>): Promise<boolean> {
-  const res = await h.gateway.apollo.executeOperation({ query: q, variables: v }, { contextValue: h.gateway.context({ explain: true }) });
-  const body = res.body.kind === 'single' ? res.body.singleResult : null;
-  const explained = (body?.extensions as any)?.trailgate?.explain ?? [];
-  return explained.some((e: any) => /read_parquet/.test(e.sql));
+  return (await h.explain(q, v)).some((e) => /read_parquet/.test(e.sql));
 }
 
 describe('the Parquet tier over a copy of the real sets', () => {
   const lake = path.join(os.tmpdir(), `trailgate-pq-real-${process.pid}`);
+  let pair: TierPair;
   let raw: Harness;
   let tiered: Harness;
   const ref = loadReferenceLake(REAL_DATA_DIR);
@@ -67,12 +65,11 @@ describe('the Parquet tier over a copy of the real sets', () => {
     cpSync(REAL_DATA_DIR, lake, { recursive: true });
     const first = await compact(lake);
     expect(first.compacted).toBe(first.days);
-    raw = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
-    tiered = await openHarness(lake, NO_CACHE);
+    pair = await openTierPair(lake);
+    ({ raw, tiered } = pair);
   });
   afterAll(async () => {
-    await raw?.close();
-    await tiered?.close();
+    await pair?.close();
     rmSync(lake, { recursive: true, force: true });
   });
 
@@ -145,14 +142,9 @@ describe('the Parquet tier over a copy of the real sets', () => {
     expect(new Set(deliveryDirsOf(root, day))).toEqual(recorded);
     // fresh gateways: folder listings are reused for up to TRAILGATE_INVENTORY_TTL_MS, and the late
     // delivery above changed the lake after `raw` listed it
-    const reopened = await openHarness(lake, NO_CACHE);
-    const rawNow = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
-    try {
-      expect(await answers(reopened, OPERATIONS.slice(0, 1))).toEqual(await answers(rawNow, OPERATIONS.slice(0, 1)));
-    } finally {
-      await reopened.close();
-      await rawNow.close();
-    }
+    await withTierPair(lake, async ({ raw: rawNow, tiered: reopened }) =>
+      expect(await answers(reopened, OPERATIONS.slice(0, 1))).toEqual(await answers(rawNow, OPERATIONS.slice(0, 1))),
+    );
   });
 });
 
@@ -165,14 +157,7 @@ describe('the Parquet tier over a generated organization lake', () => {
     await generateSampleLake({ out: lake, events: 8000, days: 5, accounts: 3, seed: 5, orgId: 'o-abcd1234', end: '2026-03-10' });
     // only the older days: the newest ones stay raw, so operations read both tiers at once
     await compact(lake, { to: '2026-03-08' });
-    const raw = await openHarness(lake, { ...NO_CACHE, TRAILGATE_PARQUET: 'off' });
-    const tiered = await openHarness(lake, NO_CACHE);
-    try {
-      expect(await answers(tiered)).toEqual(await answers(raw));
-    } finally {
-      await raw.close();
-      await tiered.close();
-    }
+    await withTierPair(lake, async ({ raw, tiered }) => expect(await answers(tiered)).toEqual(await answers(raw)));
   });
 });
 

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
 import type { Principal } from '../../src/domain/principal';
 import type { Engine } from '../../src/engines/engine';
+import type { ExplainView } from '../../src/mapping/explain.mapper';
 import { createGateway, openEngine, type Gateway } from '../../src/server/gateway';
 
 export interface TestResult {
@@ -15,6 +16,8 @@ export interface Harness {
   readonly engine: Engine;
   /** runs as `principal` (default: the anonymous full principal of dev mode) */
   exec(query: string, variables?: Record<string, unknown>, principal?: Principal): Promise<TestResult>;
+  /** the engine queries the operation would run (the explain extension; nothing runs); fails on errors */
+  explain(query: string, variables?: Record<string, unknown>, principal?: Principal): Promise<ExplainView[]>;
   close(): Promise<void>;
 }
 
@@ -34,8 +37,38 @@ export async function openHarness(lakeDir: string, env: Record<string, string> =
       if (res.body.kind !== 'single') throw new Error('unexpected incremental result');
       return res.body.singleResult as TestResult;
     },
+    async explain(query, variables, principal) {
+      const res = await gateway.apollo.executeOperation({ query, variables }, { contextValue: gateway.context({ explain: true, principal }) });
+      if (res.body.kind !== 'single') throw new Error('unexpected incremental result');
+      const { errors, extensions } = res.body.singleResult;
+      if (errors) throw new Error(`explain failed: ${JSON.stringify(errors)}`);
+      return ((extensions as any)?.trailgate?.explain ?? []) as ExplainView[];
+    },
     close: () => gateway.close(),
   };
+}
+
+/** Two gateways over one lake, result cache off: `raw` reads raw files only, `tiered` the Parquet tier where compacted. */
+export interface TierPair {
+  readonly raw: Harness;
+  readonly tiered: Harness;
+  close(): Promise<void>;
+}
+
+export async function openTierPair(lakeDir: string): Promise<TierPair> {
+  const raw = await openHarness(lakeDir, { TRAILGATE_CACHE: 'off', TRAILGATE_PARQUET: 'off' });
+  const tiered = await openHarness(lakeDir, { TRAILGATE_CACHE: 'off' });
+  return { raw, tiered, close: async () => void (await Promise.all([raw.close(), tiered.close()])) };
+}
+
+/** `fn` over a fresh TierPair (fresh listings of the lake), closed after. */
+export async function withTierPair<T>(lakeDir: string, fn: (pair: TierPair) => Promise<T>): Promise<T> {
+  const pair = await openTierPair(lakeDir);
+  try {
+    return await fn(pair);
+  } finally {
+    await pair.close();
+  }
 }
 
 /**
