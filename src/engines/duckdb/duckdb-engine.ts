@@ -5,15 +5,12 @@ import type { Logger } from 'pino';
 import type { AccountScope } from '../../domain/principal';
 import { TrailgateError } from '../../domain/trailgate-error';
 import type { Query } from '../../query/ir';
-import { matchFacetRollup, matchIdentityRollup, type FacetMatch, type RollupMatch } from '../../query/identity-rollup';
 import { selectPartitions } from '../../query/partition-planner';
 import type { CompiledSql } from '../../sql/compiled-sql';
 import { DuckDbCompiler, PARQUET_FORMAT, type DuckDbSourceBinding } from '../../sql/duckdb-compiler';
 import { DuckDbRollupCompiler } from '../../sql/duckdb-rollup-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
-import { eventDayOf, rollupKindOf } from '../../lake/parquet-manifest';
-import { utcDay } from '../../domain/utc-day';
 import type { Engine, EngineResult, ExplainedQuery, LakeInfo, StreamOptions, ReadinessCheck, Row, RunOptions } from '../engine';
 import { DuckDbPool } from './duckdb-pool';
 import { duckParams, plainRow } from './duckdb-values';
@@ -21,7 +18,7 @@ import { streamRows } from './duckdb-stream';
 import { LakeCensus } from './lake-census';
 import { readFailure } from './read-failure';
 import { LakeCompactor, type CompactOptions, type CompactProgress, type CompactSummary } from './lake-compactor';
-import { ParquetTier } from './parquet-tier';
+import { ParquetTier, type TierReads } from './parquet-tier';
 
 export interface DuckDbEngineOptions {
   readonly lakeDir: string;
@@ -44,23 +41,10 @@ const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
 /** Every Parquet file a plan reads (tier outputs and rollups): what it costs. */
 const columnarFiles = (p: Planned): LakeFile[] => [...p.parquet, ...p.rollups];
 
-/** The rollup that answers a query, if any. */
-function rollupFor(query: Query): Planned['rollup'] {
-  const identities = matchIdentityRollup(query);
-  if (identities) return { kind: 'identities', match: identities };
-  const facets = matchFacetRollup(query);
-  return facets && { kind: 'facets', match: facets };
-}
-
 /** The files a query reads (see DuckDbEngine.filesFor). */
-interface Planned {
+interface Planned extends Omit<TierReads, 'raw'> {
+  /** raw files */
   readonly files: LakeFile[];
-  /** Parquet files of the tier (with `rollup`: only those of the event days of its partial hours or days) */
-  readonly parquet: LakeFile[];
-  /** the rollup files read when `rollup` is set (of its kind) */
-  readonly rollups: LakeFile[];
-  readonly parquetPartitions: string[] | null;
-  readonly rollup: { readonly kind: 'identities'; readonly match: RollupMatch } | { readonly kind: 'facets'; readonly match: FacetMatch } | null;
   readonly partitions: string[];
 }
 
@@ -106,18 +90,9 @@ export class DuckDbEngine implements Engine {
   private async filesFor(query: Query): Promise<Planned> {
     const plan = queryRoot(query).plan;
     const parts = selectPartitions(plan, await this.lake.partitions());
-    const { raw, parquet, parquetPartitions, rollups } = await this.tier.route(parts);
+    const { raw, ...reads } = await this.tier.reads(query, parts);
     // Several bucket prefixes may hold the same account/region/day: list each once.
-    const partitions = [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))];
-    const rollup = rollups ? rollupFor(query) : null;
-    if (rollup && rollups) {
-      // the partial hours or days at the range's ends are read from the events of their event days only
-      const edgeDays = new Set(rollup.match.edges.map((e) => utcDay(e.from)));
-      const edgeFiles = parquet.filter((f) => edgeDays.has(eventDayOf(f.path) ?? ''));
-      const ofKind = rollups.filter((f) => rollupKindOf(f.path) === rollup.kind);
-      return { files: [], parquet: edgeFiles, rollups: ofKind, parquetPartitions, rollup, partitions };
-    }
-    return { files: raw, parquet, rollups: [], parquetPartitions, rollup: null, partitions };
+    return { ...reads, files: raw, partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
   }
 
   private compile(query: Query, files: readonly LakeFile[], planned: Omit<Planned, 'files' | 'partitions'>): CompiledSql {

@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LakeFile, LakePartition } from '../../lake/lake-layout';
 import type { LocalLake } from '../../lake/local-lake';
-import { ROLLUP_DIGEST } from '../../query/identity-rollup';
-import { MANIFEST_FILE, parquetRoot, partitionKey, rawFingerprint, readManifest, type ParquetManifest } from '../../lake/parquet-manifest';
+import { utcDay } from '../../domain/utc-day';
+import type { Query } from '../../query/ir';
+import { matchFacetRollup, matchIdentityRollup, ROLLUP_DIGEST, type FacetMatch, type RollupMatch } from '../../query/identity-rollup';
+import { eventDayOf, MANIFEST_FILE, parquetRoot, partitionKey, rawFingerprint, readManifest, rollupKindOf, type ParquetManifest } from '../../lake/parquet-manifest';
 
 export interface RoutedFiles {
   /** raw files of the partitions not (or no longer) compacted */
@@ -25,13 +27,29 @@ export interface RoutedFiles {
   readonly rollups: LakeFile[] | null;
 }
 
-/**
- * Which tier serves each planned partition: Parquet when the manifest records it compacted from
- * exactly the raw files it holds now (names and sizes), the raw files otherwise (recent days,
- * late deliveries, a lake never compacted, a manifest written by another DuckDB version).
- * A delivery day's Parquet files hold all its partitions: they are read when any planned
- * partition of the day is served from them, restricted to those when the plan reads fewer.
- */
+/** The rollup that answers a query (src/query/identity-rollup.ts). */
+export type RollupRead = { readonly kind: 'identities'; readonly match: RollupMatch } | { readonly kind: 'facets'; readonly match: FacetMatch };
+
+/** What a query reads from each tier (ParquetTier.reads). */
+export interface TierReads {
+  /** raw files of the partitions not served from Parquet */
+  readonly raw: LakeFile[];
+  /** Parquet files of the tier (with `rollup`: only those of the event days of its partial hours or days) */
+  readonly parquet: LakeFile[];
+  /** the rollup files read when `rollup` is set (of its kind) */
+  readonly rollups: LakeFile[];
+  readonly parquetPartitions: string[] | null;
+  readonly rollup: RollupRead | null;
+}
+
+function rollupFor(query: Query): RollupRead | null {
+  const identities = matchIdentityRollup(query);
+  if (identities) return { kind: 'identities', match: identities };
+  const facets = matchFacetRollup(query);
+  return facets && { kind: 'facets', match: facets };
+}
+
+/** A partition group's readable raw files and their fingerprint. */
 interface GroupFiles {
   /** the folder lists the group was computed from (LocalLake keeps them while folders are unchanged) */
   readonly lists: readonly LakeFile[][];
@@ -40,6 +58,13 @@ interface GroupFiles {
   readonly fingerprint: string;
 }
 
+/**
+ * Which tier serves each planned partition: Parquet when the manifest records it compacted from
+ * exactly the raw files it holds now (names and sizes), the raw files otherwise (recent days,
+ * late deliveries, a lake never compacted, a manifest written by another DuckDB version).
+ * A delivery day's Parquet files hold all its partitions: they are read when any planned
+ * partition of the day is served from them, restricted to those when the plan reads fewer.
+ */
 export class ParquetTier {
   private cached: { mtimeMs: number; manifest: ParquetManifest | null } | null = null;
   /** per account/region/day: its readable files and their fingerprint, memoised on the folder lists */
@@ -51,6 +76,26 @@ export class ParquetTier {
     private readonly enabled: boolean,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * What `query` reads over `partitions`: raw files, Parquet files, or (a principal summary, or a
+   * principal's top values of a facet field, over compacted days: src/query/identity-rollup.ts)
+   * the rollups of those days plus the events of the partial hours or days at the range's ends.
+   */
+  async reads(query: Query, partitions: readonly LakePartition[]): Promise<TierReads> {
+    const { raw, parquet, parquetPartitions, rollups } = await this.route(partitions);
+    const rollup = rollups ? rollupFor(query) : null;
+    if (!rollup || !rollups) return { raw, parquet, rollups: [], parquetPartitions, rollup: null };
+    // the partial hours or days at the range's ends are read from the events of their event days only
+    const edgeDays = new Set(rollup.match.edges.map((e) => utcDay(e.from)));
+    return {
+      raw: [],
+      parquet: parquet.filter((f) => edgeDays.has(eventDayOf(f.path) ?? '')),
+      rollups: rollups.filter((f) => rollupKindOf(f.path) === rollup.kind),
+      parquetPartitions,
+      rollup,
+    };
+  }
 
   async route(partitions: readonly LakePartition[]): Promise<RoutedFiles> {
     const manifest = this.enabled ? await this.manifest() : null;
