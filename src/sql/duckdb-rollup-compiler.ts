@@ -28,8 +28,8 @@ const withEdges = (rollupRows: string, edges: string | null): string =>
 const FOLDER = `concat_ws('/', tg_folder_account, tg_folder_region, tg_delivery)`;
 
 /**
- * The identity rollup in DuckDB (see src/query/identity-rollup.ts): the statement that writes it
- * from a compacted output, and the statements that answer a matching query from it.
+ * The rollups in DuckDB (see src/query/identity-rollup.ts): the statements that write them
+ * from compacted outputs (a file per tier folder), and those that answer a matching query.
  */
 export class DuckDbRollupCompiler extends DuckDbCompiler {
   /** whether expressions render over rollup rows (see exprOverride) */
