@@ -80,7 +80,7 @@ export class CachedEngine implements Engine {
 
   async run(query: Query, opts: RunOptions): Promise<EngineResult> {
     if (opts.signal?.aborted) throw cancelled();
-    const key = resultCacheKey(this.inner.name, query, await this.inner.explain(query));
+    const key = resultCacheKey(this.inner.name, query, await this.inner.explain(query, 'key'));
     if (opts.signal?.aborted) throw cancelled();
     const kept = this.results.get(key);
     if (kept) {

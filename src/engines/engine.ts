@@ -80,7 +80,13 @@ export interface Engine {
    * engines that cannot stream leave it out. Never cached.
    */
   stream?(query: Query, opts: StreamOptions): AsyncIterable<readonly Row[]>;
-  explain(query: Query): Promise<ExplainedQuery>;
+  /**
+   * The statement a query would run, running nothing. `purpose` 'key': only for the result
+   * cache's key, which must not change with how an engine gets the same rows (DuckDB then
+   * compiles without the lake census's copy plan: skipping copies by position or de-duplicating
+   * every row gives the same answer).
+   */
+  explain(query: Query, purpose?: 'explain' | 'key'): Promise<ExplainedQuery>;
   /** What the lake holds within a principal's account scope. */
   lakeInfo(scope: AccountScope): Promise<LakeInfo>;
   close(): Promise<void>;

@@ -90,6 +90,15 @@ export class LocalLake {
     return whole;
   }
 
+  /**
+   * Lists `dir` again when next asked (a file was found there that the listing does not hold);
+   * until then its listing stands (for wholeFolders).
+   */
+  relist(dir: string): void {
+    const hit = this.fileListCache.get(dir);
+    if (hit) this.fileListCache.set(dir, { ...hit, mtimeMs: Number.NaN, checkedAt: Number.NEGATIVE_INFINITY });
+  }
+
   reject(file: string, reason: string): void {
     this.rejected.set(file, reason);
     this.rejectedDirs.add(path.dirname(file));

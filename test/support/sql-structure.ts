@@ -130,7 +130,9 @@ export type Node =
 export type FromNode =
   | { readonly k: 'table'; readonly path: readonly string[]; readonly alias: string | null }
   | { readonly k: 'subquery'; readonly q: SelectNode; readonly alias: string | null }
-  | { readonly k: 'call'; readonly expr: Node; readonly alias: string | null };
+  | { readonly k: 'call'; readonly expr: Node; readonly alias: string | null }
+  /** `left LEFT JOIN right ON on` (DuckDB's read of raw files skipping the census's copies) */
+  | { readonly k: 'leftJoin'; readonly left: FromNode; readonly right: FromNode; readonly on: Node; readonly alias: null };
 
 export interface SelectNode {
   readonly ctes: ReadonlyArray<{ readonly name: string; readonly q: SelectNode }>;
@@ -148,7 +150,7 @@ export interface SelectNode {
 // ---- parser --------------------------------------------------------------------------------------
 
 /** Words that end an expression or a list where they appear (never column names in our SQL). */
-const CLAUSE_WORDS = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'AS', 'AND', 'OR', 'THEN', 'WHEN', 'ELSE', 'END', 'ASC', 'DESC']);
+const CLAUSE_WORDS = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'AS', 'AND', 'OR', 'THEN', 'WHEN', 'ELSE', 'END', 'ASC', 'DESC', 'LEFT', 'JOIN', 'ON']);
 const CMP_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
 class Parser {
@@ -295,7 +297,13 @@ class Parser {
     }
     if (this.isWord('AS')) {
       this.i++;
-      return { ...node, alias: this.ident() };
+      node = { ...node, alias: this.ident() };
+    }
+    while (this.isWord('LEFT') && this.isWord('JOIN', 1)) {
+      this.i += 2;
+      const right = this.fromItem();
+      this.word('ON');
+      node = { k: 'leftJoin', left: node, right, on: this.expr(), alias: null };
     }
     return node;
   }
@@ -1054,8 +1062,34 @@ function foldDistinctOn(q: SelectNode, at: string): SelectNode {
   };
 }
 
+/**
+ * DuckDB's read of raw files the lake census counted skips the records it found more than once,
+ * by position (DuckDbCompiler.skipCopies), and its dd then keeps every row:
+ *
+ *   dd AS (SELECT * FROM ev WHERE w)
+ *
+ * The census keys copies as DISTINCT ON does, on eventid and the record text's hash, so that dd
+ * reads as `dd AS (SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev WHERE w)` (then folded as
+ * below). Only when the statement binds the census's list of counted files and its source joins
+ * it and filters `Records` as skipCopies writes: a dd that lost its de-duplication otherwise
+ * still differs from the other dialect's.
+ */
+const CENSUS_GUARD = /LEFT JOIN \(SELECT unnest\(from_json\(\$(\d+), '\["VARCHAR"\]'\)\) AS f\) AS k ON k\.f = j\.filename /;
+const CENSUS_SKIP = 'ELSE list_filter(j.Records, lambda r, n: NOT list_contains(s.i, n)) END AS Records, j.filename FROM ';
+
+function foldCensusSkip(q: SelectNode, compiled: CompiledSql): SelectNode {
+  const guard = CENSUS_GUARD.exec(compiled.sql);
+  const list = guard && compiled.params[Number(guard[1]) - 1];
+  if (!list || !/^\d+ counted log files$/.test(list.files ?? '') || !compiled.sql.includes(CENSUS_SKIP)) return q;
+  const keys: Node[] = [
+    { k: 'col', path: ['eventid'] },
+    { k: 'col', path: ['tg_rawhash'] },
+  ];
+  return { ...q, ctes: q.ctes.map((c) => (c.name === 'dd' && !c.q.distinctOn ? { name: c.name, q: { ...c.q, distinctOn: keys } } : c)) };
+}
+
 export function sqlStructure(compiled: CompiledSql): SqlStructure {
-  const tree = foldDistinctOn(foldLatePage(parseStatement(compiled.sql)), 'main');
+  const tree = foldDistinctOn(foldCensusSkip(foldLatePage(parseStatement(compiled.sql)), compiled), 'main');
   const norm = (n: Node) => normalise(n, compiled.dialect, compiled.params);
   const selects: SelectStructure[] = [];
   const atoms: string[] = [];
@@ -1073,7 +1107,8 @@ export function sqlStructure(compiled: CompiledSql): SqlStructure {
         visit(q.from.q, inner);
         from = `(${inner})${q.from.alias ? ` AS ${q.from.alias}` : ''}`;
       } else if (q.from.k === 'table') from = q.from.path.join('.') + (q.from.alias ? ` AS ${q.from.alias}` : '');
-      else from = render(norm(q.from.expr));
+      else if (q.from.k === 'call') from = render(norm(q.from.expr));
+      else throw new Error(`unsupported join in ${at}`);
     }
     const where = q.where && norm(q.where);
     const having = q.having && norm(q.having);

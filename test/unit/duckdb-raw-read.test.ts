@@ -6,7 +6,7 @@ const DIR_B = '/lake/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/01';
 const A = [`${DIR_A}/a1.json.gz`, `${DIR_A}/a2.json.gz`, `${DIR_A}/a3.json`];
 const B = [`${DIR_B}/b1.json.gz`, `${DIR_B}/b2.json.gz`];
 function compile(binding: Partial<ConstructorParameters<typeof DuckDbCompiler>[0]>) {
-  return new DuckDbCompiler({ files: [...A, ...B], maxObjectBytes: 1 << 20, ...binding }).compileCensus();
+  return new DuckDbCompiler({ files: [...A, ...B], maxObjectBytes: 1 << 20, ...binding }).compileCensus('tg_census_1');
 }
 
 describe('raw file lists of DuckDB statements', () => {

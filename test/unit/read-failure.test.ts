@@ -1,5 +1,5 @@
 import { MAX_FORMAT_RETRIES, MAX_QUARANTINE_RETRIES, readFailure } from '../../src/engines/duckdb/read-failure';
-import { NO_RECORDS_IN_LINES } from '../../src/sql/duckdb-compiler';
+import { NOT_IN_CENSUS, NO_RECORDS_IN_LINES } from '../../src/sql/duckdb-compiler';
 
 /** DuckDB's errors for raw reads (texts as DuckDB 1.5 words them), and what each says about the files. */
 const DIR = '/lake/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01';
@@ -29,6 +29,12 @@ describe('readFailure', () => {
 
   it('sets aside a file delivered to a folder of the read since it was listed', () => {
     expect(readFailure(NOT_GZIP, files, 0, never)).toEqual({ kind: 'unreadable', file: { path: `${DIR}/late.json.gz`, bytes: 0 } });
+  });
+
+  it('reads a file the census had not counted as such, not as unreadable, until too many retries', () => {
+    const uncounted = `Invalid Input Error: ${NOT_IN_CENSUS} "${DIR}/late.json.gz"`;
+    expect(readFailure(uncounted, files, 0, never)).toEqual({ kind: 'uncounted', file: `${DIR}/late.json.gz` });
+    expect(readFailure(uncounted, files, MAX_QUARANTINE_RETRIES, never)).toEqual({ kind: 'other' });
   });
 
   it('gives up on errors that name no file of the read, and after too many files set aside', () => {

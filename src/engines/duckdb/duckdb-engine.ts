@@ -7,7 +7,7 @@ import { TrailgateError } from '../../domain/trailgate-error';
 import type { Query } from '../../query/ir';
 import { selectPartitions } from '../../query/partition-planner';
 import type { CompiledSql } from '../../sql/compiled-sql';
-import { DuckDbCompiler, PARQUET_FORMAT, type DuckDbSourceBinding } from '../../sql/duckdb-compiler';
+import { DuckDbCompiler, PARQUET_FORMAT } from '../../sql/duckdb-compiler';
 import { DuckDbRollupCompiler } from '../../sql/duckdb-rollup-compiler';
 import type { LakeFile } from '../../lake/lake-layout';
 import { LocalLake } from '../../lake/local-lake';
@@ -72,7 +72,11 @@ export class DuckDbEngine implements Engine {
     private readonly writer: string,
   ) {
     this.objectLimit = Math.min(INITIAL_OBJECT_BYTES, opts.maxObjectBytes);
-    this.census = new LakeCensus(lake, (files) => this.censusSql(files), (files, make) => this.execute(files, make, {}), opts.logger);
+    this.census = new LakeCensus(
+      lake,
+      { sql: (files, table) => this.censusSql(files, table), execute: (files, make) => this.execute(files, make, {}), run: (compiled) => this.runSql(compiled, {}) },
+      opts.logger,
+    );
     this.tier = new ParquetTier(lake, writer, opts.parquet ?? true, opts.logger);
   }
 
@@ -95,7 +99,8 @@ export class DuckDbEngine implements Engine {
     return { ...reads, files: raw, partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
   }
 
-  private compile(query: Query, files: readonly LakeFile[], planned: Omit<Planned, 'files' | 'partitions'>): CompiledSql {
+  /** `copies`: skip the census's record copies where it counted every raw file (see LakeCensus.copyPlan) */
+  private compile(query: Query, files: readonly LakeFile[], planned: Omit<Planned, 'files' | 'partitions'>, copies = true): CompiledSql {
     const { parquet, parquetPartitions, rollup, rollups } = planned;
     if (rollup) {
       const compiler = new DuckDbRollupCompiler({ parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit });
@@ -103,11 +108,14 @@ export class DuckDbEngine implements Engine {
       if (rollup.kind === 'identities' && query.kind === 'select') return compiler.compileQuery(query, rollup.match, paths);
       if (rollup.kind === 'facets' && query.kind === 'topPerGroup') return compiler.compileFacetQuery(query, rollup.match, paths);
     }
-    return new DuckDbCompiler({ ...this.rawFiles(files), parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
+    const raw = this.rawFiles(files);
+    // raw files only, none read with format detection: skip the census's copies (if it counted them all)
+    const plan = copies && parquet.length === 0 && files.length > 0 && raw.unstructuredFiles.size === 0 ? this.census.copyPlan(files, raw.wholeFolders) : null;
+    return new DuckDbCompiler({ ...raw, copies: plan, parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
   }
 
   /** Raw files as a compiler reads them: paths, those needing JSON format detection, whole folders. */
-  private rawFiles(files: readonly LakeFile[]): Pick<DuckDbSourceBinding, 'files' | 'unstructuredFiles' | 'wholeFolders'> {
+  private rawFiles(files: readonly LakeFile[]): { files: string[]; unstructuredFiles: ReadonlySet<string>; wholeFolders: ReadonlySet<string> } {
     const paths = files.map((f) => f.path);
     return { files: paths, unstructuredFiles: this.lake.unstructured(paths), wholeFolders: this.lake.wholeFolders(files) };
   }
@@ -129,17 +137,17 @@ export class DuckDbEngine implements Engine {
     }).run(opts, progress);
   }
 
-  private censusSql(files: readonly LakeFile[]): CompiledSql {
-    return new DuckDbCompiler({ ...this.rawFiles(files), maxObjectBytes: this.objectLimit }).compileCensus();
+  private censusSql(files: readonly LakeFile[], table: string): CompiledSql {
+    return new DuckDbCompiler({ ...this.rawFiles(files), maxObjectBytes: this.objectLimit }).compileCensus(table);
   }
 
-  async explain(query: Query): Promise<ExplainedQuery> {
+  async explain(query: Query, purpose: 'explain' | 'key' = 'explain'): Promise<ExplainedQuery> {
     const planned = await this.filesFor(query);
     const { files, partitions } = planned;
     const parquet = columnarFiles(planned);
     return {
       engine: this.name,
-      compiled: this.compile(query, files, planned),
+      compiled: this.compile(query, files, planned, purpose === 'explain'),
       partitions,
       files: files.length + parquet.length,
       fingerprint: filesFingerprint([...files, ...parquet]),
@@ -153,6 +161,7 @@ export class DuckDbEngine implements Engine {
     const parquet = columnarFiles(planned);
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
+    if (parquet.length === 0) await this.census.admit(files);
     const started = performance.now();
     const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs, planned), opts, id);
     const engineMs = Math.round(performance.now() - started);
@@ -181,6 +190,7 @@ export class DuckDbEngine implements Engine {
     const parquet = columnarFiles(planned);
     const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
+    if (parquet.length === 0) await this.census.admit(files);
     const t0 = performance.now();
     yield* streamRows({
       files,
@@ -220,7 +230,8 @@ export class DuckDbEngine implements Engine {
 
   /**
    * After a failed read, the files to read again: the same with a larger buffer, the same with the
-   * folder of a file that is not line-delimited JSON read with format detection, or without the
+   * folder of a file that is not line-delimited JSON read with format detection, the same without
+   * skipping copies in the folder of a file the census has not counted, or without the
    * unreadable file the error names (set aside, reported by `lake`). Otherwise it throws.
    */
   private recover(e: unknown, current: LakeFile[], attempt: number, compiled: CompiledSql, opts: Partial<RunOptions>, id: string): LakeFile[] {
@@ -232,6 +243,11 @@ export class DuckDbEngine implements Engine {
       return current;
     }
     const failure = readFailure(message, current, attempt, (f) => this.lake.unstructured([f]).size > 0);
+    if (failure.kind === 'uncounted') {
+      this.census.unseen(failure.file);
+      this.opts.logger.info({ requestId: opts.requestId, file: this.lake.relative(failure.file) }, 'a lake file delivered since the census was read: de-duplicating every row of its folder until it is counted');
+      return current;
+    }
     if (failure.kind === 'layout') {
       this.lake.markUnstructured(failure.files);
       this.opts.logger.info({ requestId: opts.requestId, file: this.lake.relative(failure.file) }, 'a lake file is not one JSON value per line: reading its folder with format detection');

@@ -1,0 +1,15 @@
+/**
+ * Which records of a statement's raw files are redundant copies, as the lake census found them
+ * (RecordCopies, src/engines/duckdb/record-copies.ts): the statement then skips them by position
+ * instead of de-duplicating every row it reads.
+ */
+export interface RecordCopyPlan {
+  /**
+   * Every file the read may return whose records the census knows (the statement's files, and the
+   * census's other files of the folders it reads by pattern). A file not among them (delivered
+   * since) fails the read, naming it (NOT_IN_CENSUS): its copies are not known.
+   */
+  readonly censused: readonly string[];
+  /** per file, the 1-based positions in its `Records` of the copies to skip (every copy of a record but one) */
+  readonly skip: ReadonlyMap<string, readonly number[]>;
+}
