@@ -99,6 +99,18 @@ export class LocalLake {
     if (hit) this.fileListCache.set(dir, { ...hit, mtimeMs: Number.NaN, checkedAt: Number.NEGATIVE_INFINITY });
   }
 
+  /**
+   * Of `dirs`, those changed since they were listed (a file added or removed: a folder's mtime
+   * moves, as the listing cache already relies on), or never listed.
+   */
+  async changedSinceListing(dirs: Iterable<string>): Promise<string[]> {
+    const checks = [...dirs].map(async (dir) => {
+      const st = await fs.stat(dir).catch(() => null);
+      return st && st.mtimeMs === this.fileListCache.get(dir)?.mtimeMs ? null : dir;
+    });
+    return (await Promise.all(checks)).filter((d): d is string => d !== null);
+  }
+
   reject(file: string, reason: string): void {
     this.rejected.set(file, reason);
     this.rejectedDirs.add(path.dirname(file));

@@ -178,21 +178,23 @@ export class DuckDbCompiler extends SqlCompiler {
   /**
    * One row per raw file with the census's redundant copies left out of its `Records` (by their
    * 1-based position): a join of the files (a few per thousand records) and a filter of the few
-   * that hold copies, instead of DISTINCT ON over every record (~12% of a raw scan). A file the
-   * census has not counted (delivered to a folder read by pattern since the census) fails the
-   * read naming it: the engine then reads that folder with DISTINCT ON until the census counts it.
+   * that hold copies, instead of DISTINCT ON over every record (~12% of a raw scan). When the plan
+   * lists the counted files (RecordCopyPlan.censused), a file the census has not counted (delivered
+   * since into a folder read by pattern) fails the read naming it: the engine then reads that
+   * folder with DISTINCT ON until the census counts it.
    */
   private skipCopies(lines: string): string {
     const { censused, skip } = this.binding.copies as RecordCopyPlan;
     const entries = [...skip].map(([f, i]) => ({ f, i }));
     // one JSON text per list: binding 80,000 paths as a list costs DuckDB's client ~1 s, as one text ~50 ms
-    const known = this.bind({ type: 'VARCHAR', value: JSON.stringify(censused), files: `${censused.length} counted log files` });
     const copies = this.bind({ type: 'VARCHAR', value: JSON.stringify(entries), files: `record copies to skip in ${entries.length} log files` });
+    const skipped = `LEFT JOIN (SELECT c.f, c.i FROM (SELECT unnest(from_json(${copies}, '[{"f":"VARCHAR","i":["INTEGER"]}]')) AS c) AS c) AS s ON s.f = j.filename`;
+    const filtered = 'WHEN s.i IS NULL THEN j.Records ELSE list_filter(j.Records, lambda r, n: NOT list_contains(s.i, n)) END AS Records, j.filename';
+    if (!censused) return `(SELECT CASE ${filtered} FROM ${lines} AS j ${skipped})`;
+    const known = this.bind({ type: 'VARCHAR', value: JSON.stringify(censused), files: `${censused.length} counted log files` });
     return (
-      `(SELECT CASE WHEN k.f IS NULL THEN error(concat('${NOT_IN_CENSUS} "', j.filename, '"')) WHEN s.i IS NULL THEN j.Records ` +
-      `ELSE list_filter(j.Records, lambda r, n: NOT list_contains(s.i, n)) END AS Records, j.filename FROM ${lines} AS j ` +
-      `LEFT JOIN (SELECT unnest(from_json(${known}, '["VARCHAR"]')) AS f) AS k ON k.f = j.filename ` +
-      `LEFT JOIN (SELECT c.f, c.i FROM (SELECT unnest(from_json(${copies}, '[{"f":"VARCHAR","i":["INTEGER"]}]')) AS c) AS c) AS s ON s.f = j.filename)`
+      `(SELECT CASE WHEN k.f IS NULL THEN error(concat('${NOT_IN_CENSUS} "', j.filename, '"')) ${filtered} FROM ${lines} AS j ` +
+      `LEFT JOIN (SELECT unnest(from_json(${known}, '["VARCHAR"]')) AS f) AS k ON k.f = j.filename ${skipped})`
     );
   }
 

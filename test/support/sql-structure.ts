@@ -1070,17 +1070,17 @@ function foldDistinctOn(q: SelectNode, at: string): SelectNode {
  *
  * The census keys copies as DISTINCT ON does, on eventid and the record text's hash, so that dd
  * reads as `dd AS (SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev WHERE w)` (then folded as
- * below). Only when the statement binds the census's list of counted files and its source joins
- * it and filters `Records` as skipCopies writes: a dd that lost its de-duplication otherwise
- * still differs from the other dialect's.
+ * below). Only when the statement binds the census's copies to skip and its source joins them and
+ * filters `Records` as skipCopies writes: a dd that lost its de-duplication otherwise still differs
+ * from the other dialect's.
  */
-const CENSUS_GUARD = /LEFT JOIN \(SELECT unnest\(from_json\(\$(\d+), '\["VARCHAR"\]'\)\) AS f\) AS k ON k\.f = j\.filename /;
-const CENSUS_SKIP = 'ELSE list_filter(j.Records, lambda r, n: NOT list_contains(s.i, n)) END AS Records, j.filename FROM ';
+const CENSUS_COPIES = /LEFT JOIN \(SELECT c\.f, c\.i FROM \(SELECT unnest\(from_json\(\$(\d+), '\[\{"f":"VARCHAR","i":\["INTEGER"\]\}\]'\)\) AS c\) AS c\) AS s ON s\.f = j\.filename\)/;
+const CENSUS_SKIP = 'WHEN s.i IS NULL THEN j.Records ELSE list_filter(j.Records, lambda r, n: NOT list_contains(s.i, n)) END AS Records, j.filename FROM ';
 
 function foldCensusSkip(q: SelectNode, compiled: CompiledSql): SelectNode {
-  const guard = CENSUS_GUARD.exec(compiled.sql);
-  const list = guard && compiled.params[Number(guard[1]) - 1];
-  if (!list || !/^\d+ counted log files$/.test(list.files ?? '') || !compiled.sql.includes(CENSUS_SKIP)) return q;
+  const join = CENSUS_COPIES.exec(compiled.sql);
+  const copies = join && compiled.params[Number(join[1]) - 1];
+  if (!copies || !/^record copies to skip in \d+ log files$/.test(copies.files ?? '') || !compiled.sql.includes(CENSUS_SKIP)) return q;
   const keys: Node[] = [
     { k: 'col', path: ['eventid'] },
     { k: 'col', path: ['tg_rawhash'] },

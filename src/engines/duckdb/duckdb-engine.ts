@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { AccountScope } from '../../domain/principal';
@@ -40,6 +41,17 @@ const queryRoot = (q: Query) => (q.kind === 'select' ? q : q.inner);
 
 /** Every Parquet file a plan reads (tier outputs and rollups): what it costs. */
 const columnarFiles = (p: Planned): LakeFile[] => [...p.parquet, ...p.rollups];
+
+/** How a statement over raw files treats the census's record copies (see DuckDbEngine.compile). */
+type CopyMode = 'none' | 'guarded' | 'checked';
+
+interface EngineStatement {
+  readonly compiled: CompiledSql;
+  /** folders read by pattern whose listing must still hold once the statement has run (copies 'checked') */
+  readonly recheck: ReadonlySet<string>;
+}
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** The files a query reads (see DuckDbEngine.filesFor). */
 interface Planned extends Omit<TierReads, 'raw'> {
@@ -99,19 +111,26 @@ export class DuckDbEngine implements Engine {
     return { ...reads, files: raw, partitions: [...new Set(parts.map((p) => `${p.account}/${p.region}/${p.day}`))] };
   }
 
-  /** `copies`: skip the census's record copies where it counted every raw file (see LakeCensus.copyPlan) */
-  private compile(query: Query, files: readonly LakeFile[], planned: Omit<Planned, 'files' | 'partitions'>, copies = true): CompiledSql {
+  /**
+   * The statement of a query over its files. `copies`: whether raw files only (none read with
+   * format detection) skip the census's record copies when it has counted them all (see
+   * LakeCensus.copyPlan): 'none' (the result cache's key), 'guarded' (the read fails on a file the
+   * census has not counted: streams) or 'checked' (`recheck` names the folders read by pattern,
+   * whose listing the caller checks still holds after the statement: run).
+   */
+  private compile(query: Query, files: readonly LakeFile[], planned: Omit<Planned, 'files' | 'partitions'>, copies: CopyMode): EngineStatement {
     const { parquet, parquetPartitions, rollup, rollups } = planned;
     if (rollup) {
       const compiler = new DuckDbRollupCompiler({ parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit });
       const paths = rollups.map((f) => f.path);
-      if (rollup.kind === 'identities' && query.kind === 'select') return compiler.compileQuery(query, rollup.match, paths);
-      if (rollup.kind === 'facets' && query.kind === 'topPerGroup') return compiler.compileFacetQuery(query, rollup.match, paths);
+      if (rollup.kind === 'identities' && query.kind === 'select') return { compiled: compiler.compileQuery(query, rollup.match, paths), recheck: NONE };
+      if (rollup.kind === 'facets' && query.kind === 'topPerGroup') return { compiled: compiler.compileFacetQuery(query, rollup.match, paths), recheck: NONE };
     }
     const raw = this.rawFiles(files);
-    // raw files only, none read with format detection: skip the census's copies (if it counted them all)
-    const plan = copies && parquet.length === 0 && files.length > 0 && raw.unstructuredFiles.size === 0 ? this.census.copyPlan(files, raw.wholeFolders) : null;
-    return new DuckDbCompiler({ ...raw, copies: plan, parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
+    const skips = copies !== 'none' && parquet.length === 0 && files.length > 0 && raw.unstructuredFiles.size === 0;
+    const plan = skips ? this.census.copyPlan(files, raw.wholeFolders, copies === 'guarded') : null;
+    const compiled = new DuckDbCompiler({ ...raw, copies: plan, parquetFiles: parquet.map((f) => f.path), parquetPartitions, maxObjectBytes: this.objectLimit }).compile(query);
+    return { compiled, recheck: plan && copies === 'checked' ? raw.wholeFolders : NONE };
   }
 
   /** Raw files as a compiler reads them: paths, those needing JSON format detection, whole folders. */
@@ -147,7 +166,7 @@ export class DuckDbEngine implements Engine {
     const parquet = columnarFiles(planned);
     return {
       engine: this.name,
-      compiled: this.compile(query, files, planned, purpose === 'explain'),
+      compiled: this.compile(query, files, planned, purpose === 'explain' ? 'checked' : 'none').compiled,
       partitions,
       files: files.length + parquet.length,
       fingerprint: filesFingerprint([...files, ...parquet]),
@@ -163,7 +182,20 @@ export class DuckDbEngine implements Engine {
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     if (parquet.length === 0) await this.census.admit(files);
     const started = performance.now();
-    const { rows, files: read } = await this.execute(files, (fs) => this.compile(query, fs, planned), opts, id);
+    let recheck = NONE;
+    const make = (fs: LakeFile[]) => {
+      const statement = this.compile(query, fs, planned, 'checked');
+      recheck = statement.recheck;
+      return statement.compiled;
+    };
+    let { rows, files: read } = await this.execute(files, make, opts, id);
+    const changed = await this.lake.changedSinceListing(recheck);
+    if (changed.length > 0) {
+      // a folder read by pattern changed since it was listed: the read may hold a file the census has not counted
+      for (const dir of changed) this.census.unseen(dir);
+      this.opts.logger.info({ requestId: opts.requestId, folders: changed.map((d) => this.lake.relative(d)) }, 'lake folders changed while read: reading again, de-duplicating every row there until the census counts them');
+      ({ rows, files: read } = await this.execute(read, make, opts, id));
+    }
     const engineMs = Math.round(performance.now() - started);
     const bytesScanned = read.reduce((n, f) => n + f.bytes, 0) + parquetBytes;
     const filesRead = read.length + parquet.length;
@@ -194,7 +226,7 @@ export class DuckDbEngine implements Engine {
     const t0 = performance.now();
     yield* streamRows({
       files,
-      compile: (fs) => this.compile(query, fs, planned),
+      compile: (fs) => this.compile(query, fs, planned, 'guarded').compiled,
       recover: (e, current, attempt, compiled) => this.recover(e, current, attempt, compiled, opts, id),
       lease: () => this.pool.lease(),
       timeoutMs: opts.timeoutMs ?? this.opts.queryTimeoutMs,
@@ -244,7 +276,7 @@ export class DuckDbEngine implements Engine {
     }
     const failure = readFailure(message, current, attempt, (f) => this.lake.unstructured([f]).size > 0);
     if (failure.kind === 'uncounted') {
-      this.census.unseen(failure.file);
+      this.census.unseen(path.dirname(failure.file));
       this.opts.logger.info({ requestId: opts.requestId, file: this.lake.relative(failure.file) }, 'a lake file delivered since the census was read: de-duplicating every row of its folder until it is counted');
       return current;
     }

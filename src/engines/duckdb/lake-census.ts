@@ -92,8 +92,9 @@ export class LakeCensus {
    * The redundant copies to skip when reading `files` (and, for folders read by pattern, whatever
    * else of those folders the census counted). Null when the census has not counted every file
    * at its current size, or holds too many copies: the statement then de-duplicates every row.
+   * `guarded`: the plan lists every counted file the read may return (RecordCopyPlan.censused).
    */
-  copyPlan(files: readonly LakeFile[], wholeFolders: ReadonlySet<string>): RecordCopyPlan | null {
+  copyPlan(files: readonly LakeFile[], wholeFolders: ReadonlySet<string>, guarded: boolean): RecordCopyPlan | null {
     if (this.copies.full) return null;
     const censused = new Set<string>();
     for (const f of files) {
@@ -105,12 +106,16 @@ export class LakeCensus {
       const p = this.pathOf.get(id);
       return p !== undefined && censused.has(p) ? p : null;
     });
-    return skip && { censused: [...censused], skip };
+    if (!skip) return null;
+    return guarded ? { censused: [...censused], skip } : { skip };
   }
 
-  /** A read met `file`, which the census has not counted: its folder is listed and counted again before copies are skipped there. */
-  unseen(file: string): void {
-    const dir = path.dirname(file);
+  /**
+   * A read may have met a file of `dir` the census has not counted (delivered since the folder was
+   * listed): the folder is listed again, and its rows de-duplicated one by one until the census
+   * counts a file there.
+   */
+  unseen(dir: string): void {
     this.unseenIn.add(dir);
     this.lake.relist(dir);
   }
