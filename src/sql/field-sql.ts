@@ -14,9 +14,9 @@ export function fieldSql(name: FieldName, c: SqlCompiler): string {
     case 'account':
       return 'tg_account';
     case 'rowHash':
-      return 'tg_hash';
+      return c.rowHashColumn();
     case 'eventId':
-      return `coalesce(nullif(${c.col('eventid')}, ''), ${c.constant('tg-')} || tg_hash)`;
+      return `coalesce(nullif(${c.col('eventid')}, ''), ${c.constant('tg-')} || ${c.rowHashColumn()})`;
     case 'eventVersion':
       return c.col('eventversion');
     case 'eventSource':
