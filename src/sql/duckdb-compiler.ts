@@ -3,7 +3,7 @@ import type { LiteralValue, PartitionPlan, Query } from '../query/ir';
 import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql } from './compiled-sql';
 import type { RecordCopyPlan } from './record-copy-plan';
-import { recordStructure, recordType } from './duckdb-struct-type';
+import { recordStructure } from './duckdb-struct-type';
 import { jsonPath } from './json-path';
 import { encodeString } from './literal-encoder';
 import { SqlCompiler } from './sql-compiler';
@@ -132,16 +132,13 @@ export class DuckDbCompiler extends SqlCompiler {
     return [...out, ...patterns];
   }
 
-  /**
-   * The raw files' `Records` (JSON text per record unless `records` gives another type: see
-   * readsTyped) and `filename`: one read_json per format (see unstructuredFiles).
-   */
-  private readJson(records = "'JSON[]'"): string {
+  /** The raw files' `Records` and `filename`: one read_json per format (see unstructuredFiles). */
+  private readJson(): string {
     if (!this.lineFiles && !this.otherFiles) this.bindRawFiles();
     // records = true: each line must be an object; a line that is not yields NULL Records for its
     // own file (with detection, one such line can leave every file of the read without Records)
     const read = (files: string, format: string) =>
-      `read_json(${files}, columns = {'Records': ${records}}, format = '${format}'${format === 'newline_delimited' ? ', records = true' : ''}, filename = true, ignore_errors = true, ` +
+      `read_json(${files}, columns = {'Records': 'JSON[]'}, format = '${format}'${format === 'newline_delimited' ? ', records = true' : ''}, filename = true, ignore_errors = true, ` +
       `maximum_object_size = ${Math.trunc(this.binding.maxObjectBytes)})`;
     // A line-delimited read never yields a file without Records silently (objects back to back on
     // one line, a truncated line, a JSON array: what CloudTrail does not write): it fails naming
@@ -241,21 +238,7 @@ export class DuckDbCompiler extends SqlCompiler {
     if (this.binding.files.length === 0) {
       return `(SELECT unnest(json_transform(r, ${shape})), hash(r) AS tg_rawhash, ${record}CAST(NULL AS VARCHAR) AS tg_file FROM (SELECT CAST(NULL AS JSON) AS r) AS x WHERE FALSE) AS src`;
     }
-    if (this.readsTyped) {
-      const typed = encodeString(`${recordType(paths)}[]`);
-      return `(SELECT unnest(r), CAST(NULL AS UBIGINT) AS tg_rawhash, filename AS tg_file FROM (SELECT unnest(Records) AS r, filename FROM ${this.readJson(typed)}) AS x) AS src`;
-    }
     return `(${this.rawBranch(shape, false)}) AS src`;
-  }
-
-  /**
-   * Whether raw records are read typed (only the members the statement reads) rather than as JSON
-   * text parsed again by json_transform: when nothing needs the record text, i.e. copies are
-   * skipped by the census's positions (no hash to de-duplicate on), no late page re-reads the
-   * text, and nothing shows the row's hash (rowHash, the eventId of a record without one).
-   */
-  private get readsTyped(): boolean {
-    return this.skipsCopies && !this.keepRecord && !this.hashRead;
   }
 
   /**

@@ -41,22 +41,3 @@ export function recordStructure(paths: ReadonlySet<string> | null): string {
   const shape = (c: (typeof cols)[number]) => (split === null ? structure(c.type) : pruned(c.type, split.filter((p) => p[0] === c.name).map((p) => p.slice(1))));
   return JSON.stringify(Object.fromEntries(cols.map((c) => [c.key, shape(c)])));
 }
-
-/** A structure as a DuckDB type: a struct of its members, a list, or VARCHAR / JSON. */
-function duckType(s: Structure): string {
-  if (typeof s === 'string') return s;
-  if (Array.isArray(s)) return `${duckType(s[0])}[]`;
-  return `STRUCT(${Object.entries(s)
-    .map(([key, member]) => `"${key.replace(/"/g, '""')}" ${duckType(member)}`)
-    .join(', ')})`;
-}
-
-/**
- * recordStructure as a DuckDB type, for read_json's `columns`: reading records typed parses each
- * once, where reading them as JSON text and json_transform parses them twice (~7% of a raw scan).
- * DuckDB converts values the same lenient way in both (a member of another type reads as NULL, a
- * number or an object as its text in a VARCHAR).
- */
-export function recordType(paths: ReadonlySet<string> | null): string {
-  return duckType(JSON.parse(recordStructure(paths)) as Structure);
-}

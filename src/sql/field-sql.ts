@@ -14,9 +14,9 @@ export function fieldSql(name: FieldName, c: SqlCompiler): string {
     case 'account':
       return 'tg_account';
     case 'rowHash':
-      return c.rowHashColumn();
+      return 'tg_hash';
     case 'eventId':
-      return `coalesce(nullif(${c.col('eventid')}, ''), ${c.constant('tg-')} || ${c.rowHashColumn()})`;
+      return `coalesce(nullif(${c.col('eventid')}, ''), ${c.constant('tg-')} || tg_hash)`;
     case 'eventVersion':
       return c.col('eventversion');
     case 'eventSource':

@@ -47,7 +47,6 @@ export abstract class SqlCompiler {
     this.params = [];
     this.columns = new Set();
     this.paths = new Set();
-    this.hashRead = false;
     this.prologue();
     const body = this.query(query);
     // The source is rendered last: by then every catalogue column the statement reads is known,
@@ -55,15 +54,6 @@ export abstract class SqlCompiler {
     const root = query.kind === 'select' ? query : query.inner;
     const sql = body.replace(SOURCE, () => this.sourceRelation(root.plan, this.columns));
     return Object.freeze({ dialect: this.dialect, sql, params: Object.freeze([...this.params]) });
-  }
-
-  /** whether the statement reads a row's content hash (tg_hash) beyond de-duplicating on it */
-  protected hashRead = false;
-
-  /** The row's content hash (the rowHash field, and the eventId of a record without one); records its use. */
-  rowHashColumn(): string {
-    this.hashRead = true;
-    return 'tg_hash';
   }
 
   /** A catalogue column path as SQL (identifiers come only from the catalogue); records its use. */
