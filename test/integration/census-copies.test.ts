@@ -37,6 +37,11 @@ describe('skipping the census-counted copies over the real sets', () => {
     const views = await h.explain(TOTAL, { f: { range: ALL } });
     expect(views.map((v) => v.sql).join('\n')).not.toContain('DISTINCT ON');
     expect(views[0].sql).toContain('list_filter');
+    // a page of events (its rows' columns re-read from the record text) skips copies the same way
+    const page = (await h.explain(`query($f: EventFilter!) { events(filter: $f, first: 5) { nodes { eventId } } }`, { f: { range: ALL } }))[0].sql;
+    expect(page).toContain(`columns = {'Records': 'JSON[]'}`);
+    expect(page).toContain('list_filter');
+    expect(page).not.toContain('DISTINCT ON');
     // the census's file lists are parameters like any file list: explain names no path
     expect(JSON.stringify(views)).not.toContain(REAL_DATA_DIR);
     expect(JSON.stringify(views)).toMatch(/<the record copies to skip in [1-9]\d* log files of the partitions listed>/);
