@@ -182,25 +182,33 @@ export class DuckDbEngine implements Engine {
     this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
     if (parquet.length === 0) await this.census.admit(files);
     const started = performance.now();
+    const { rows, files: read } = await this.executeChecked(query, files, planned, opts, id);
+    const engineMs = Math.round(performance.now() - started);
+    const bytesScanned = read.reduce((n, f) => n + f.bytes, 0) + parquetBytes;
+    const filesRead = read.length + parquet.length;
+    this.opts.logger.debug({ requestId: opts.requestId, queryId: id, engineMs, files: filesRead, parquetFiles: parquet.length, bytesScanned }, 'duckdb query');
+    return { rows, facts: { id, engineMs, bytesScanned, filesRead, cache: 'miss' } };
+  }
+
+  /**
+   * execute() of a query's statement skipping the census's copies unguarded ('checked'), then the
+   * check that makes that exact: a folder read by pattern that changed since it was listed may
+   * have held a file the census has not counted, so the statement runs again de-duplicating every
+   * row there (until the census counts the folder's new files).
+   */
+  private async executeChecked(query: Query, files: LakeFile[], planned: Planned, opts: RunOptions, id: string): Promise<{ rows: Row[]; files: LakeFile[] }> {
     let recheck = NONE;
     const make = (fs: LakeFile[]) => {
       const statement = this.compile(query, fs, planned, 'checked');
       recheck = statement.recheck;
       return statement.compiled;
     };
-    let { rows, files: read } = await this.execute(files, make, opts, id);
+    const first = await this.execute(files, make, opts, id);
     const changed = await this.lake.changedSinceListing(recheck);
-    if (changed.length > 0) {
-      // a folder read by pattern changed since it was listed: the read may hold a file the census has not counted
-      for (const dir of changed) this.census.unseen(dir);
-      this.opts.logger.info({ requestId: opts.requestId, folders: changed.map((d) => this.lake.relative(d)) }, 'lake folders changed while read: reading again, de-duplicating every row there until the census counts them');
-      ({ rows, files: read } = await this.execute(read, make, opts, id));
-    }
-    const engineMs = Math.round(performance.now() - started);
-    const bytesScanned = read.reduce((n, f) => n + f.bytes, 0) + parquetBytes;
-    const filesRead = read.length + parquet.length;
-    this.opts.logger.debug({ requestId: opts.requestId, queryId: id, engineMs, files: filesRead, parquetFiles: parquet.length, bytesScanned }, 'duckdb query');
-    return { rows, facts: { id, engineMs, bytesScanned, filesRead, cache: 'miss' } };
+    if (changed.length === 0) return first;
+    for (const dir of changed) this.census.unseen(dir);
+    this.opts.logger.info({ requestId: opts.requestId, folders: changed.map((d) => this.lake.relative(d)) }, 'lake folders changed while read: reading again, de-duplicating every row there until the census counts them');
+    return this.execute(first.files, make, opts, id);
   }
 
   /** The embedded engine knows what it will read before reading it: over the budget, it refuses up front. */
