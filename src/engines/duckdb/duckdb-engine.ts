@@ -175,12 +175,7 @@ export class DuckDbEngine implements Engine {
 
   async run(query: Query, opts: RunOptions): Promise<EngineResult> {
     const id = randomUUID();
-    const planned = await this.filesFor(query);
-    const files = planned.files;
-    const parquet = columnarFiles(planned);
-    const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
-    this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
-    if (parquet.length === 0) await this.census.admit(files);
+    const { planned, files, parquet, parquetBytes } = await this.prepare(query, opts.maxBytesScanned);
     const started = performance.now();
     const { rows, files: read } = await this.executeChecked(query, files, planned, opts, id);
     const engineMs = Math.round(performance.now() - started);
@@ -211,6 +206,20 @@ export class DuckDbEngine implements Engine {
     return this.execute(first.files, make, opts, id);
   }
 
+  /**
+   * What a run or a stream reads, once refused over the scan budget, and with the census having
+   * counted a few newly delivered raw files first (LakeCensus.admit).
+   */
+  private async prepare(query: Query, maxBytesScanned: number | undefined): Promise<{ planned: Planned; files: LakeFile[]; parquet: LakeFile[]; parquetBytes: number }> {
+    const planned = await this.filesFor(query);
+    const files = planned.files;
+    const parquet = columnarFiles(planned);
+    const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
+    this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, maxBytesScanned);
+    if (parquet.length === 0) await this.census.admit(files);
+    return { planned, files, parquet, parquetBytes };
+  }
+
   /** The embedded engine knows what it will read before reading it: over the budget, it refuses up front. */
   private refuseOverBudget(planned: number, maxBytesScanned: number | undefined): void {
     if (maxBytesScanned === undefined || planned <= maxBytesScanned) return;
@@ -225,12 +234,7 @@ export class DuckDbEngine implements Engine {
    */
   async *stream(query: Query, opts: StreamOptions): AsyncGenerator<Row[]> {
     const id = randomUUID();
-    const planned = await this.filesFor(query);
-    const files = planned.files;
-    const parquet = columnarFiles(planned);
-    const parquetBytes = parquet.reduce((n, f) => n + f.bytes, 0);
-    this.refuseOverBudget(files.reduce((n, f) => n + f.bytes, 0) + parquetBytes, opts.maxBytesScanned);
-    if (parquet.length === 0) await this.census.admit(files);
+    const { planned, files, parquet, parquetBytes } = await this.prepare(query, opts.maxBytesScanned);
     const t0 = performance.now();
     yield* streamRows({
       files,
