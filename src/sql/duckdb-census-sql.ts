@@ -10,8 +10,8 @@ export const KEYS_TABLE = 'tg_record_keys';
 
 const compiled = (sql: string, params: CompiledSql['params'] = []): CompiledSql => Object.freeze({ dialect: 'duckdb', sql, params: Object.freeze([...params]) });
 
-/** Identifiers these statements are given come from the census itself; anything else is a bug. */
-function table(name: string): string {
+/** A census table's name as SQL: the census names its tables itself; anything else is a bug. */
+export function censusTable(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a table name: ${name}`);
   return name;
 }
@@ -26,7 +26,7 @@ export function censusTotalsSql(census: string): CompiledSql {
   return compiled(
     `SELECT tg_file AS file, bool_or(tg_norec) AS no_records, count(*) FILTER (WHERE NOT tg_placeholder) AS records, ${counted('tg_rejected')} AS rejected, ` +
       `${counted('no_time')} AS no_time, ${counted('bad_time')} AS bad_time, ${counted('no_source')} AS no_source, ${counted('no_name')} AS no_name, ` +
-      `${counted('no_region')} AS no_region\nFROM ${table(census)} GROUP BY tg_file`,
+      `${counted('no_region')} AS no_region\nFROM ${censusTable(census)} GROUP BY tg_file`,
   );
 }
 
@@ -34,7 +34,7 @@ export function censusTotalsSql(census: string): CompiledSql {
 export function insertKeysSql(census: string, ids: ReadonlyMap<string, number>): CompiledSql {
   const files = JSON.stringify([...ids].map(([f, id]) => ({ f, id })));
   return compiled(
-    `INSERT INTO ${KEYS_TABLE} SELECT i.id, c.tg_idx, c.tg_eid, c.tg_rawhash FROM ${table(census)} AS c\n` +
+    `INSERT INTO ${KEYS_TABLE} SELECT i.id, c.tg_idx, c.tg_eid, c.tg_rawhash FROM ${censusTable(census)} AS c\n` +
       `JOIN (SELECT unnest(from_json($1, '[{"f":"VARCHAR","id":"INTEGER"}]'), recursive := true)) AS i ON i.f = c.tg_file\nWHERE NOT c.tg_placeholder`,
     [{ type: 'VARCHAR', value: files, files: `${ids.size} log files` }],
   );
@@ -59,5 +59,5 @@ export function newCopiesSql(firstId: number): CompiledSql {
 }
 
 export function dropTableSql(census: string): CompiledSql {
-  return compiled(`DROP TABLE IF EXISTS ${table(census)}`);
+  return compiled(`DROP TABLE IF EXISTS ${censusTable(census)}`);
 }

@@ -2,6 +2,7 @@ import { CLOUDTRAIL_COLUMNS } from '../domain/column-catalogue';
 import type { LiteralValue, PartitionPlan, Query } from '../query/ir';
 import { VALID_RECORD } from '../query/valid-record';
 import type { CompiledSql } from './compiled-sql';
+import { censusTable } from './duckdb-census-sql';
 import type { RecordCopyPlan } from './record-copy-plan';
 import { recordStructure } from './duckdb-struct-type';
 import { jsonPath } from './json-path';
@@ -336,7 +337,6 @@ export class DuckDbCompiler extends SqlCompiler {
    */
   compileCensus(table: string): CompiledSql {
     if (this.binding.files.length === 0) throw new Error('census needs files');
-    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`not a table name: ${table}`);
     this.lineFiles = this.otherFiles = '';
     const reasons =
       `NOT ${this.pred(VALID_RECORD)} AS tg_rejected, ${this.col('eventtime')} IS NULL AS no_time, (${this.col('eventtime')} IS NOT NULL AND tg_time IS NULL) AS bad_time, ` +
@@ -344,7 +344,7 @@ export class DuckDbCompiler extends SqlCompiler {
     const eventId = this.col('eventid');
     const shape = encodeString(recordStructure(this.usedColumns()));
     const sql =
-      `CREATE TABLE ${table} AS\n` +
+      `CREATE TABLE ${censusTable(table)} AS\n` +
       `WITH f AS (\n  SELECT filename AS tg_file, Records IS NULL AS tg_norec, coalesce(len(Records), 0) = 0 AS tg_placeholder, ` +
       `CASE WHEN coalesce(len(Records), 0) = 0 THEN [CAST(NULL AS JSON)] ELSE Records END AS tg_records\n  FROM ${this.readJson()}\n),\n` +
       `u AS (SELECT tg_file, tg_norec, tg_placeholder, unnest(tg_records) AS r, generate_subscripts(tg_records, 1) AS tg_idx FROM f),\n` +
