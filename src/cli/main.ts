@@ -3,19 +3,17 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { resolveAuthConfigPath } from '../auth/resolve-auth-config-path';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config/config';
-import { generateSampleLake } from '../lake/sample-generator';
-import { createGlueClient } from '../engines/glue/glue-client';
-import { glueCommand } from '../engines/glue/glue-command';
-import { baselinesList, baselinesRun, type BaselinesOptions, type BaselinesRunOptions } from './baselines.command';
+import type { BaselinesOptions, BaselinesRunOptions } from './baselines.command';
 import { processIo } from './cli-io';
-import { compact, type CompactFlags } from './compact.command';
-import { doctor, type DoctorOptions } from './doctor.command';
-import { explainFile, type ExplainOptions } from './explain.command';
-import { keysNew, type KeysNewOptions } from './keys.command';
-import { progressBar } from './progress';
+import type { CompactFlags } from './compact.command';
+import type { DoctorOptions } from './doctor.command';
+import type { ExplainOptions } from './explain.command';
+import type { KeysNewOptions } from './keys.command';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './output-format';
-import { runQueryFile, type QueryOptions } from './query.command';
-import { serve } from './serve.command';
+import type { QueryOptions } from './query.command';
+
+// Each command loads its module when it runs: the server's (Apollo, type-graphql, the schema)
+// alone takes ~0.4 s to load, which `compact`, `sample` or `keys` would otherwise pay on every run.
 
 const intArg = (v: string) => {
   const n = Number(v);
@@ -51,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
   serverOptions(program.command('serve').description('serve GraphQL at http://HOST:PORT/graphql'))
     .option('--config <file>', 'auth config (API keys, JWT, principals); env TRAILGATE_CONFIG; default ./trailgate.config.{json,yaml,yml} if present')
     .action(async (opts: ConfigFlags) => {
+    const { serve } = await import('./serve.command');
     await serve(loadConfig(opts), resolveAuthConfigPath(opts.config, process.env, process.cwd()));
   });
 
@@ -65,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--org-id <id>', 'write the organization-trail layout AWSLogs/o-<id>/...')
     .requiredOption('--out <dir>', 'output directory')
     .action(async (o: { events: number; days: number; accounts: number; seed: number; end?: string; orgId?: string; out: string }) => {
+      const { progressBar } = await import('./progress');
+      const { generateSampleLake } = await import('../lake/sample-generator');
       const bar = progressBar('Generating');
       const summary = await generateSampleLake({ ...o, out: path.resolve(o.out) }, bar.update);
       bar.stop();
@@ -79,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       .option('--vars <json>', 'variables as a JSON object')
       .option('--format <format>', FORMAT_HELP, formatArg),
   ).action(async (file: string, opts: ConfigFlags & QueryOptions) => {
+    const { runQueryFile } = await import('./query.command');
     process.exitCode = await runQueryFile(loadConfig(opts), file, opts, processIo());
   });
 
@@ -89,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--manifest <file>', 'persisted-query manifest (default: schema/persisted/manifest.json)')
     .option('--format <format>', FORMAT_HELP, formatArg)
     .action(async (opts: BaselinesOptions) => {
+      const { baselinesList } = await import('./baselines.command');
       process.exitCode = await baselinesList(opts, processIo());
     });
   serverOptions(
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       .option('--manifest <file>', 'persisted-query manifest (default: schema/persisted/manifest.json)')
       .option('--format <format>', FORMAT_HELP, formatArg),
   ).action(async (name: string, opts: ConfigFlags & BaselinesRunOptions) => {
+    const { baselinesRun } = await import('./baselines.command');
     process.exitCode = await baselinesRun(loadConfig(opts), name, opts, processIo());
   });
 
@@ -114,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
       .option('--query', 'athena: also run SELECT 1 (not read-only: proves StartQueryExecution and the results write; billed at the 10 MB minimum)')
       .option('--json', 'print {"checks": [...]}'),
   ).action(async (opts: ConfigFlags & DoctorOptions) => {
+    const { doctor } = await import('./doctor.command');
     process.exitCode = await doctor(opts, opts, { env: process.env, cwd: process.cwd(), io: processIo() });
   });
 
@@ -126,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
       .option('--glue-table <file>', 'Glue table definition for --engine athena (default: glue-tables/cloudtrail-single-account.table.json)')
       .option('--json', 'print {"queries":[{engine, sql, parameters, partitions}]}'),
   ).action(async (file: string, opts: ConfigFlags & ExplainOptions) => {
+    const { explainFile } = await import('./explain.command');
     process.exitCode = await explainFile(loadConfig(opts, explainEnv(opts)), file, opts);
   });
 
@@ -138,6 +144,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--to <day>', 'last delivery day, YYYY-MM-DD (default: yesterday, UTC)')
     .option('--force', 'compact days again even when their files are unchanged')
     .action(async (opts: ConfigFlags & CompactFlags) => {
+      const { compact } = await import('./compact.command');
       await compact(loadConfig(opts), opts);
     });
 
@@ -148,6 +155,8 @@ async function main(argv: string[]): Promise<number> {
     .helpOption(false)
     .argument('[args...]')
     .action(async (args: string[]) => {
+      const { glueCommand } = await import('../engines/glue/glue-command');
+      const { createGlueClient } = await import('../engines/glue/glue-client');
       process.exitCode = await glueCommand(args, {
         glueClient: ({ region }: { region?: string }) => createGlueClient({ region }),
         out: (s: string) => process.stdout.write(s),
@@ -164,6 +173,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--note <text>', 'a note stored with the entry (who holds the key)')
     .option('--config <file>', 'auth config to check the principal against; env TRAILGATE_CONFIG; default: ./trailgate.config.{json,yaml,yml}')
     .action(async (opts: KeysNewOptions) => {
+      const { keysNew } = await import('./keys.command');
       process.exitCode = await keysNew(opts, { env: process.env, cwd: process.cwd(), out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
     });
 
