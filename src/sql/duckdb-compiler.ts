@@ -28,8 +28,12 @@ const FOLDER_ACCOUNT = (file: string): string => `nullif(regexp_extract(${file},
 /**
  * zstd at level 1: the record text is most of what a compaction writes, and level 1 writes it
  * 15-25% faster than the default level 3 for ~5% more bytes (measured on a 10 M-event lake).
+ * Row groups of 16,384 rows: DuckDB encodes and compresses a file's row groups in parallel, and
+ * a tier folder holds a few tens of thousands of rows a day, one row group at the default size;
+ * smaller groups wrote a batch of folders ~25% faster for ~1% more bytes (and queries prune finer
+ * by their time statistics).
  */
-const TIER_COMPRESSION = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
+const TIER_COMPRESSION = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 16384';
 
 /** The error a line-delimited read raises for a file without Records (see readJson). */
 export const NO_RECORDS_IN_LINES = 'no Records array read as line-delimited JSON in file';
