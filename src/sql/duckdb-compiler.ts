@@ -28,12 +28,12 @@ const FOLDER_ACCOUNT = (file: string): string => `nullif(regexp_extract(${file},
 /**
  * zstd at level 1: the record text is most of what a compaction writes, and level 1 writes it
  * 15-25% faster than the default level 3 for ~5% more bytes (measured on a 10 M-event lake).
- * Row groups of 16,384 rows: DuckDB encodes and compresses a file's row groups in parallel, and
- * a tier folder holds a few tens of thousands of rows a day, one row group at the default size;
- * smaller groups wrote a batch of folders ~25% faster for ~1% more bytes (and queries prune finer
- * by their time statistics).
+ * Row groups of 32,768 rows instead of DuckDB's 122,880: a batch of tier folders (a few tens of
+ * thousands of rows each on the 1 M-event lake) wrote ~25% faster (measured: 1.8 s -> 1.37 s for
+ * 16 folders, 260 k rows; 16,384 was no faster and made scans of the tier slower) for ~0.5% more
+ * bytes.
  */
-const TIER_COMPRESSION = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 16384';
+const TIER_COMPRESSION = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 32768';
 
 /** The error a line-delimited read raises for a file without Records (see readJson). */
 export const NO_RECORDS_IN_LINES = 'no Records array read as line-delimited JSON in file';
