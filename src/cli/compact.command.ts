@@ -2,13 +2,6 @@ import type { Config } from '../config/config';
 import { ConfigError } from '../config/config';
 import { DuckDbEngine } from '../engines/duckdb/duckdb-engine';
 import { dayAfter, type CompactSummary } from '../engines/duckdb/lake-compactor';
-import { createAthenaClient } from '../engines/athena/athena-client';
-import { compactAthena } from '../engines/athena/compaction/compact-athena';
-import { CompactionError } from '../engines/athena/compaction/compaction-error';
-import { ManifestError } from '../engines/athena/compaction/compaction-manifest';
-import { createS3Client } from '../engines/athena/s3-client';
-import { createGlueClient } from '../engines/glue/glue-client';
-import { GlueTableError } from '../engines/glue/glue-table-error';
 import { createLogger } from '../server/logger';
 import { progressBar } from './progress';
 
@@ -37,6 +30,14 @@ export async function compact(config: Config, flags: CompactFlags, out: (s: stri
 async function compactAthenaTable(config: Config, flags: CompactFlags, out: (s: string) => void): Promise<unknown> {
   const a = config.athena!;
   if (!a.parquet) throw new ConfigError('compact --engine athena needs ATHENA_PARQUET_TABLE and ATHENA_COMPACTION_MANIFEST');
+  // the AWS SDK clients load only for Athena (~0.1 s a local compaction does not pay)
+  const { createAthenaClient } = await import('../engines/athena/athena-client');
+  const { compactAthena } = await import('../engines/athena/compaction/compact-athena');
+  const { CompactionError } = await import('../engines/athena/compaction/compaction-error');
+  const { ManifestError } = await import('../engines/athena/compaction/compaction-manifest');
+  const { createS3Client } = await import('../engines/athena/s3-client');
+  const { createGlueClient } = await import('../engines/glue/glue-client');
+  const { GlueTableError } = await import('../engines/glue/glue-table-error');
   const ctl = new AbortController();
   const interrupt = () => ctl.abort(new Error('interrupted'));
   process.once('SIGINT', interrupt);
