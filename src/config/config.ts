@@ -2,6 +2,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import ipaddr from 'ipaddr.js';
+import { sizeInBytes } from '../domain/size-in-bytes';
 
 /**
  * The only reader of process.env. Flags win over env; env wins over defaults. The result is
@@ -118,7 +119,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (!(ENGINES as readonly string[]).includes(engine)) throw new ConfigError(`engine must be one of ${ENGINES.join(', ')} (got "${engine}")`);
   const lake = flags.lake ?? env.TRAILGATE_LAKE ?? null;
   const memoryLimit = env.TRAILGATE_DUCKDB_MEMORY_LIMIT ?? '4GB';
-  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) throw new ConfigError(`TRAILGATE_DUCKDB_MEMORY_LIMIT must look like 4GB (got ${memoryLimit})`);
+  if (sizeInBytes(memoryLimit) === null) throw new ConfigError(`TRAILGATE_DUCKDB_MEMORY_LIMIT must look like 4GB (got ${memoryLimit})`);
   const host = flags.host ?? env.HOST ?? '127.0.0.1';
   return Object.freeze({
     engine: engine as EngineName,
