@@ -36,7 +36,7 @@ export interface DuckDbEngineOptions {
 }
 
 /**
- * Raw bytes per compaction statement: a 32nd of DuckDB's memory limit (128 MB of gzip at the
+ * Raw bytes per compaction statement: a 32nd of DuckDB's memory limit (125 MB of gzip at the
  * default 4 GB; on the 10 M-event lake 60 MB and 120 MB batches took ~120 s, 250 MB ones 197 s
  * and 470 MB ones 238 s, spilling).
  */
