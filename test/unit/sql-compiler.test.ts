@@ -111,8 +111,8 @@ const T_NAME = `coalesce(eventname, ${T_INSIGHT('eventName')})`;
 const D_SOURCE_FIELD = `coalesce(eventsource, json_extract_string(insightdetails, '$.eventSource'))`;
 const D_NAME = `coalesce(eventname, json_extract_string(insightdetails, '$.eventName'))`;
 
-const T_VALID = `((NOT (tg_time IS NULL)) AND (NOT (${T_SOURCE} IS NULL)) AND (NOT (${T_NAME} IS NULL)) AND (NOT (awsregion IS NULL)))`;
-const D_VALID = `((NOT (tg_time IS NULL)) AND (NOT (${D_SOURCE_FIELD} IS NULL)) AND (NOT (${D_NAME} IS NULL)) AND (NOT (awsregion IS NULL)))`;
+const T_VALID = `(NOT ((tg_time IS NULL) OR (${T_SOURCE} IS NULL) OR (${T_NAME} IS NULL) OR (awsregion IS NULL)))`;
+const D_VALID = `(NOT ((tg_time IS NULL) OR (${D_SOURCE_FIELD} IS NULL) OR (${D_NAME} IS NULL) OR (awsregion IS NULL)))`;
 const T_RANGE = `(tg_time >= from_iso8601_timestamp('2024-03-01T00:00:00.000Z')) AND (tg_time < from_iso8601_timestamp('2024-03-01T06:00:00.000Z'))`;
 const D_RANGE = `(tg_time >= CAST($2 AS TIMESTAMPTZ)) AND (tg_time < CAST($3 AS TIMESTAMPTZ))`;
 

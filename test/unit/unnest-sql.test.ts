@@ -80,10 +80,10 @@ const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_ra
 
 const T_INSIGHT = (key: string) =>
   `coalesce(json_extract_scalar(insightdetails, '$.${key}'), nullif(json_format(json_extract(insightdetails, '$.${key}')), 'null'))`;
-const T_VALID = `((NOT (tg_time IS NULL)) AND (NOT (coalesce(eventsource, ${T_INSIGHT('eventSource')}) IS NULL)) AND (NOT (coalesce(eventname, ${T_INSIGHT('eventName')}) IS NULL)) AND (NOT (awsregion IS NULL)))`;
+const T_VALID = `(NOT ((tg_time IS NULL) OR (coalesce(eventsource, ${T_INSIGHT('eventSource')}) IS NULL) OR (coalesce(eventname, ${T_INSIGHT('eventName')}) IS NULL) OR (awsregion IS NULL)))`;
 const D_VALID =
-  `((NOT (tg_time IS NULL)) AND (NOT (coalesce(eventsource, json_extract_string(insightdetails, '$.eventSource')) IS NULL)) ` +
-  `AND (NOT (coalesce(eventname, json_extract_string(insightdetails, '$.eventName')) IS NULL)) AND (NOT (awsregion IS NULL)))`;
+  `(NOT ((tg_time IS NULL) OR (coalesce(eventsource, json_extract_string(insightdetails, '$.eventSource')) IS NULL) ` +
+  `OR (coalesce(eventname, json_extract_string(insightdetails, '$.eventName')) IS NULL) OR (awsregion IS NULL)))`;
 const T_RANGE = `(tg_time >= from_iso8601_timestamp('2024-03-01T00:00:00.000Z')) AND (tg_time < from_iso8601_timestamp('2024-03-01T06:00:00.000Z'))`;
 const D_RANGE = `(tg_time >= CAST($2 AS TIMESTAMPTZ)) AND (tg_time < CAST($3 AS TIMESTAMPTZ))`;
 
