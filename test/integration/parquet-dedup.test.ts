@@ -104,13 +104,23 @@ describe('the Parquet tier keeps each record once', () => {
       const file = path.join(path.dirname(path.join(lake, sibling.file)), path.basename(sibling.file).replace(/\.json\.gz$/, `_redelivered${i}.json.gz`));
       writeFileSync(file, gzipSync(JSON.stringify({ Records: [r.raw] })));
     });
+    // A record held twice in one file and nowhere else (a producer that wrote it twice): the
+    // compaction ranks both copies in the same file and must keep exactly one.
+    const base = generated.records[7];
+    const twin = { ...(base.raw as Record<string, Json>), eventID: `${String((base.raw as Record<string, Json>).eventID)}-twice` };
+    writeFileSync(path.join(path.dirname(path.join(lake, base.file)), path.basename(base.file).replace(/\.json\.gz$/, '_twice.json.gz')), gzipSync(JSON.stringify({ Records: [twin, twin] })));
   });
   afterAll(() => rmSync(lake, { recursive: true, force: true }));
 
-  it('is tested on a lake that re-delivers records on later days', () => {
+  it('is tested on a lake that re-delivers records on later days, and holds one twice in a file', () => {
     const byRecord = new Map<string, Set<string>>();
-    for (const r of loadReferenceLake(lake, { fresh: true }).records) byRecord.set(r.canonical, (byRecord.get(r.canonical) ?? new Set()).add(r.folderDay));
+    const files = new Map<string, string[]>();
+    for (const r of loadReferenceLake(lake, { fresh: true }).records) {
+      byRecord.set(r.canonical, (byRecord.get(r.canonical) ?? new Set()).add(r.folderDay));
+      files.set(r.canonical, [...(files.get(r.canonical) ?? []), r.file]);
+    }
     expect([...byRecord.values()].filter((d) => d.size > 1).length).toBeGreaterThan(10);
+    expect([...files.values()].filter((f) => f.length === 2 && f[0] === f[1] && f[0].endsWith('_twice.json.gz'))).toHaveLength(1);
   });
 
   it('compacting the days one at a time, out of order, leaves every record once', async () => {
