@@ -125,32 +125,52 @@ export class LakeCompactor {
     const stale = work.filter((w) => !queue.has(w.day) && manifest.days[w.day] && manifest.days[w.day].rollups?.digest !== ROLLUP_DIGEST).length;
     let total = queue.size + stale;
     progress(0, total, [...queue].sort()[0] ?? '');
-    while (queue.size > 0) {
-      for (const d of queue) if (!byDay.has(d)) byDay.set(d, (await this.days({ from: d, to: dayAfter(d) }))[0] ?? { day: d, files: new Map() });
-      const batch = nextBatch([...queue].sort().map((d) => byDay.get(d)!), this.deps.batchBytes);
-      for (const w of batch) queue.delete(w.day);
-      const tmp = path.join(root, `.tmp-${randomUUID()}`);
-      try {
-        const files = batch.flatMap((w) => [...w.files.values()].flat());
-        if (files.length > 0) await this.deps.execute(files, (fs) => this.deps.statement(fs, tmp));
-        const written = await deliveryDirs(tmp);
-        await this.withoutEarlierCopies(root, manifest, new Set(batch.map((w) => w.day)), written);
-        const again = await deliveryDirs(tmp);
-        const redone = await this.redoLaterDays(manifest, batch, again, queue);
-        manifest = redone.manifest;
-        total += redone.queued;
-        const recorded = batch.filter((b) => !redone.requeued.includes(b.day));
-        await this.writeRollups(recorded.flatMap((w) => again.get(w.day) ?? []));
-        for (const w of recorded) {
-          const compacted = await this.recordDay(root, tmp, manifest, w, existing, again.get(w.day) ?? []);
-          manifest = compacted.manifest;
-          addTotals(totals, compacted.day);
-          done.add(w.day);
+    // A batch's rollups and its recording run while the next batch's COPY reads (on another
+    // connection): the COPY does not use the manifest, and the next batch waits for them before
+    // anything that does (its de-duplication against earlier days, redoing later ones).
+    let recording: Promise<void> = Promise.resolve();
+    try {
+      while (queue.size > 0) {
+        for (const d of queue) if (!byDay.has(d)) byDay.set(d, (await this.days({ from: d, to: dayAfter(d) }))[0] ?? { day: d, files: new Map() });
+        const batch = nextBatch([...queue].sort().map((d) => byDay.get(d)!), this.deps.batchBytes);
+        for (const w of batch) queue.delete(w.day);
+        const tmp = path.join(root, `.tmp-${randomUUID()}`);
+        let handedOver = false;
+        try {
+          const files = batch.flatMap((w) => [...w.files.values()].flat());
+          if (files.length > 0) await this.deps.execute(files, (fs) => this.deps.statement(fs, tmp));
+          await recording;
+          const written = await deliveryDirs(tmp);
+          await this.withoutEarlierCopies(root, manifest, new Set(batch.map((w) => w.day)), written);
+          const again = await deliveryDirs(tmp);
+          const redone = await this.redoLaterDays(manifest, batch, again, queue);
+          manifest = redone.manifest;
+          total += redone.queued;
+          const recorded = batch.filter((b) => !redone.requeued.includes(b.day));
+          recording = (async () => {
+            try {
+              await this.writeRollups(recorded.flatMap((w) => again.get(w.day) ?? []));
+              for (const w of recorded) {
+                const compacted = await this.recordDay(root, tmp, manifest, w, existing, again.get(w.day) ?? []);
+                manifest = compacted.manifest;
+                addTotals(totals, compacted.day);
+                done.add(w.day);
+              }
+            } finally {
+              await fs.rm(tmp, { recursive: true, force: true });
+            }
+            progress(totals.compacted, total, batch[batch.length - 1].day);
+          })();
+          recording.catch(() => undefined); // handled: a failure is raised where the run awaits it next
+          handedOver = true;
+        } finally {
+          if (!handedOver) await fs.rm(tmp, { recursive: true, force: true });
         }
-      } finally {
-        await fs.rm(tmp, { recursive: true, force: true });
       }
-      progress(totals.compacted, total, batch[batch.length - 1].day);
+      await recording;
+    } finally {
+      // never leave a batch being recorded behind a failure (the error that stopped the run is the one raised)
+      await recording.catch(() => undefined);
     }
     const refreshed = await this.refreshRollups(root, manifest, work.map((w) => w.day).filter((d) => !done.has(d)), (n, day) => progress(totals.compacted + n, total, day));
     return { days: work.length, skipped: work.filter((w) => !done.has(w.day)).length, ...totals, rollupsRefreshed: refreshed };
