@@ -78,6 +78,33 @@ export interface LakeCompactorDeps {
   readonly batchBytes: number;
 }
 
+/** A run's counts so far (CompactSummary's). */
+interface Totals {
+  compacted: number;
+  rawFiles: number;
+  rawBytes: number;
+  parquetFiles: number;
+  parquetBytes: number;
+}
+
+/** What a batch's COPY wrote, and the run's state its recording updates (LakeCompactor.recordBatch). */
+interface BatchOutput {
+  readonly root: string;
+  /** the batch's temporary directory */
+  readonly tmp: string;
+  /** the manifest once the batch's de-duplication against earlier days is done */
+  readonly manifest: ParquetManifest;
+  /** the batch's days to record (not those queued again) */
+  readonly recorded: readonly DayWork[];
+  /** the output directories in `tmp`, by delivery day */
+  readonly outputs: ReadonlyMap<string, string[]>;
+  /** delivery day -> its directories in the tier (kept up to date) */
+  readonly existing: Map<string, string[]>;
+  readonly totals: Totals;
+  /** days recorded in this run */
+  readonly done: Set<string>;
+}
+
 const DELIVERY_DIR = /^delivery=(\d{4}-\d{2}-\d{2})$/;
 
 /**
@@ -119,7 +146,7 @@ export class LakeCompactor {
       await writeManifest(this.deps.lake.root, manifest);
     }
     const done = new Set<string>();
-    const totals = { compacted: 0, rawFiles: 0, rawBytes: 0, parquetFiles: 0, parquetBytes: 0 };
+    const totals: Totals = { compacted: 0, rawFiles: 0, rawBytes: 0, parquetFiles: 0, parquetBytes: 0 };
     const existing = await deliveryDirs(root);
     // days left as they are whose rollups are missing or stale get them from their outputs (below)
     const stale = work.filter((w) => !queue.has(w.day) && manifest.days[w.day] && manifest.days[w.day].rollups?.digest !== ROLLUP_DIGEST).length;
@@ -128,7 +155,7 @@ export class LakeCompactor {
     // A batch's rollups and its recording run while the next batch's COPY reads (on another
     // connection): the COPY does not use the manifest, and the next batch waits for them before
     // anything that does (its de-duplication against earlier days, redoing later ones).
-    let recording: Promise<void> = Promise.resolve();
+    let recording: Promise<ParquetManifest> = Promise.resolve(manifest);
     try {
       while (queue.size > 0) {
         for (const d of queue) if (!byDay.has(d)) byDay.set(d, (await this.days({ from: d, to: dayAfter(d) }))[0] ?? { day: d, files: new Map() });
@@ -139,7 +166,7 @@ export class LakeCompactor {
         try {
           const files = batch.flatMap((w) => [...w.files.values()].flat());
           if (files.length > 0) await this.deps.execute(files, (fs) => this.deps.statement(fs, tmp));
-          await recording;
+          manifest = await recording;
           const written = await deliveryDirs(tmp);
           await this.withoutEarlierCopies(root, manifest, new Set(batch.map((w) => w.day)), written);
           const again = await deliveryDirs(tmp);
@@ -147,33 +174,43 @@ export class LakeCompactor {
           manifest = redone.manifest;
           total += redone.queued;
           const recorded = batch.filter((b) => !redone.requeued.includes(b.day));
-          recording = (async () => {
-            try {
-              await this.writeRollups(recorded.flatMap((w) => again.get(w.day) ?? []));
-              for (const w of recorded) {
-                const compacted = await this.recordDay(root, tmp, manifest, w, existing, again.get(w.day) ?? []);
-                manifest = compacted.manifest;
-                addTotals(totals, compacted.day);
-                done.add(w.day);
-              }
-            } finally {
-              await fs.rm(tmp, { recursive: true, force: true });
-            }
-            progress(totals.compacted, total, batch[batch.length - 1].day);
-          })();
+          const last = batch[batch.length - 1].day;
+          recording = this.recordBatch({ root, tmp, manifest, recorded, outputs: again, existing, totals, done }, () => progress(totals.compacted, total, last));
           recording.catch(() => undefined); // handled: a failure is raised where the run awaits it next
           handedOver = true;
         } finally {
           if (!handedOver) await fs.rm(tmp, { recursive: true, force: true });
         }
       }
-      await recording;
+      manifest = await recording;
     } finally {
       // never leave a batch being recorded behind a failure (the error that stopped the run is the one raised)
       await recording.catch(() => undefined);
     }
     const refreshed = await this.refreshRollups(root, manifest, work.map((w) => w.day).filter((d) => !done.has(d)), (n, day) => progress(totals.compacted + n, total, day));
     return { days: work.length, skipped: work.filter((w) => !done.has(w.day)).length, ...totals, rollupsRefreshed: refreshed };
+  }
+
+  /**
+   * A batch's rollups, then each of its `recorded` days swapped in and recorded (see recordDay),
+   * and its temporary directory removed; resolves to the manifest with those days. Runs while
+   * the next batch's COPY reads (see run).
+   */
+  private async recordBatch(b: BatchOutput, recorded: () => void): Promise<ParquetManifest> {
+    let manifest = b.manifest;
+    try {
+      await this.writeRollups(b.recorded.flatMap((w) => b.outputs.get(w.day) ?? []));
+      for (const w of b.recorded) {
+        const compacted = await this.recordDay(b.root, b.tmp, manifest, w, b.existing, b.outputs.get(w.day) ?? []);
+        manifest = compacted.manifest;
+        addTotals(b.totals, compacted.day);
+        b.done.add(w.day);
+      }
+    } finally {
+      await fs.rm(b.tmp, { recursive: true, force: true });
+    }
+    recorded();
+    return manifest;
   }
 
   /**
@@ -451,7 +488,7 @@ async function deliveryDirs(root: string): Promise<Map<string, string[]>> {
 }
 
 /** Adds a recorded day to the run's totals. */
-function addTotals(totals: { compacted: number; rawFiles: number; rawBytes: number; parquetFiles: number; parquetBytes: number }, day: CompactedDay): void {
+function addTotals(totals: Totals, day: CompactedDay): void {
   totals.compacted++;
   for (const p of Object.values(day.partitions)) {
     totals.rawFiles += p.rawFiles;
