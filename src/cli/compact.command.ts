@@ -81,7 +81,7 @@ async function compactAthenaTable(config: Config, flags: CompactFlags, out: (s: 
 async function compactLake(config: Config, flags: CompactFlags, out: (s: string) => void): Promise<CompactSummary> {
   if (!config.lake) throw new ConfigError('compact needs --lake DIR (or TRAILGATE_LAKE)');
   const logger = createLogger(config.logLevel);
-  const engine = await DuckDbEngine.open({ lakeDir: config.lake, ...config.duckdb, queryTimeoutMs: 24 * 3_600_000, inventoryTtlMs: 0, logger });
+  const engine = await DuckDbEngine.open({ lakeDir: config.lake, ...config.duckdb, queryTimeoutMs: 24 * 3_600_000, inventoryTtlMs: 0, logger, forCompaction: true });
   const bar = progressBar('Compacting');
   try {
     const summary = await engine.compact({ from: flags.from, to: flags.to && dayAfter(flags.to), force: flags.force }, (done, total) => bar.update(done, total));

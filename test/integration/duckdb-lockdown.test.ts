@@ -34,6 +34,20 @@ describe('the embedded engine is locked down', () => {
     await expect(run(`INSTALL httpfs`)).rejects.toThrow();
   });
 
+  it('keeps no block memory unless told, and cannot be told once open', async () => {
+    expect(await run(`SELECT current_setting('block_allocator_memory')`)).toEqual([['0 bytes']]);
+    await expect(run(`SET block_allocator_memory = '64MiB'`)).rejects.toThrow(/locked/);
+  });
+
+  it('keeps the block memory it is opened with (compaction)', async () => {
+    const kept = await DuckDbPool.open({ threads: 1, memoryLimit: '512MB', connections: 1, allowedDirectories: [FLAWS], keptBlockBytes: 200 * 2 ** 20 });
+    try {
+      expect(await kept.use((c) => c.runAndReadAll(`SELECT current_setting('block_allocator_memory')`)).then((r) => r.getRows())).toEqual([['200.0 MiB']]);
+    } finally {
+      await kept.close();
+    }
+  });
+
   it('keeps UTC and the macros on every pooled connection', async () => {
     const rows = await Promise.all([1, 2, 3].map(() => run(`SELECT current_setting('TimeZone'), tg_ipv4_hex('10.0.0.1')`)));
     for (const r of rows) expect(r).toEqual([['UTC', '0a000001']]);

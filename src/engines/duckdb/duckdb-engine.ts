@@ -33,6 +33,11 @@ export interface DuckDbEngineOptions {
   readonly logger: Logger;
   /** serve compacted partitions from the Parquet tier (default true) */
   readonly parquet?: boolean;
+  /**
+   * Opened to compact (`trailgate compact`): DuckDB keeps up to half its memory limit of block
+   * memory once touched (see compactionKeptBytes). Not for a server: that memory is never returned.
+   */
+  readonly forCompaction?: boolean;
 }
 
 /**
@@ -41,6 +46,16 @@ export interface DuckDbEngineOptions {
  * and 470 MB ones 238 s, spilling).
  */
 const compactionBatchBytes = (memoryLimit: string): number => Math.max(8 * 2 ** 20, Math.floor((sizeInBytes(memoryLimit) ?? 4e9) / 32));
+
+/**
+ * Block memory a compacting DuckDB keeps instead of returning it to the OS: half its memory limit.
+ * Each compaction statement holds a batch's rows (~2 GB at the default limit) and frees them; given
+ * back, every next batch faulted its pages in anew: on the 1 M-event lake 2.1 M page faults and
+ * ~12 s of system time in a ~30 s compaction; with 2 GB kept 0.9 M (its first touch) and ~7 s,
+ * the compaction ~17% faster. Raw queries showed no difference (same b/c ratio), so a server
+ * keeps none.
+ */
+const compactionKeptBytes = (memoryLimit: string): number => Math.floor((sizeInBytes(memoryLimit) ?? 4e9) / 2);
 
 /** DuckDB's default maximum_object_size. */
 const INITIAL_OBJECT_BYTES = 16 * 1024 * 1024;
@@ -101,7 +116,8 @@ export class DuckDbEngine implements Engine {
   }
 
   static async open(opts: DuckDbEngineOptions): Promise<DuckDbEngine> {
-    const pool = await DuckDbPool.open({ ...opts, allowedDirectories: [opts.lakeDir] });
+    const keptBlockBytes = opts.forCompaction ? compactionKeptBytes(opts.memoryLimit) : undefined;
+    const pool = await DuckDbPool.open({ ...opts, allowedDirectories: [opts.lakeDir], keptBlockBytes });
     const version = await pool.use(async (c) => String((await c.runAndReadAll('SELECT library_version FROM pragma_version()')).getRows()[0][0]));
     return new DuckDbEngine(pool, new LocalLake(opts.lakeDir, opts.inventoryTtlMs), opts, `duckdb ${version}, format ${PARQUET_FORMAT}`);
   }

@@ -12,6 +12,12 @@ export interface DuckDbPoolOptions {
   readonly connections: number;
   /** the only directories DuckDB may read (the lake); everything else is refused */
   readonly allowedDirectories: readonly string[];
+  /**
+   * Bytes of block memory DuckDB keeps once it has touched them instead of returning them to the
+   * OS (its block_allocator_memory; default none). Set (once, at open: the configuration is then
+   * locked) where statements allocate and free gigabytes in turn: see DuckDbEngineOptions.forCompaction.
+   */
+  readonly keptBlockBytes?: number;
 }
 
 export interface DuckDbLease {
@@ -38,6 +44,7 @@ export class DuckDbPool {
       // Every statement orders what it returns; keeping scan order would serialise COPY (the
       // Parquet compaction) and large reads for nothing.
       preserve_insertion_order: 'false',
+      ...(opts.keptBlockBytes ? { block_allocator_memory: `${Math.floor(opts.keptBlockBytes / 2 ** 20)}MiB` } : {}),
     });
     const spillDir = mkdtempSync(path.join(tmpdir(), 'trailgate-duckdb-'));
     await lockDown(instance, opts.allowedDirectories, spillDir);
