@@ -27,7 +27,7 @@ export const USAGE = `npm run bench -- [--10m] [--only a,b,c,d,e,f,g,h,mem] [--r
   --runs N        measured runs of the slow phases (default 3); fast ones run max(10, N) times
   --events/--days a development lake of that size instead of the 1 M-event, 30-day one
                   (--events 10000000 --days 30: the 10 M lake alone)
-  --pages N       pages of 1,000 events served while watching the gateway's memory (default 20)
+  --pages N       pages of 1,000 events served while watching the gateway's memory (default 80)
   --duration S    seconds of each autocannon run (default 10), --connections N (default 10)
   --out FILE      where the results go (default bench/results.json)`;
 
@@ -65,7 +65,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     only: new Set(only as Phase[]),
     runs: int('runs', 3, 1),
     custom: flags.has('events') ? { events: int('events', 0, 1), days: int('days', 0, 1) } : null,
-    pages: int('pages', 20, 2),
+    pages: int('pages', 80, 2),
     loadSeconds: int('duration', 10, 1),
     connections: int('connections', 10, 1),
     out: str('out', DEFAULT_RESULTS),

@@ -2,7 +2,7 @@ import type { BenchOptions, Phase } from './bench-options';
 import type { BenchLake } from './lakes';
 import type { LakeResults } from './bench-results';
 import { loadBareApollo, loadCachedBaseline, type Load } from './autocannon';
-import { compactFromScratch, hasParquetTier } from './compaction';
+import { compactBetweenScans, compactFromScratch, hasParquetTier } from './compaction';
 import { handTopUsers, openHand } from './duckdb-hand';
 import { withGateway, type Gateway, type GatewayOptions, type QueryCost } from './gateway';
 import { askQuestion, gatewayBaseline, gatewayQuestion, type GatewayTiming } from './gateway-top-users';
@@ -121,8 +121,8 @@ export async function benchLake(lake: BenchLake, opts: BenchOptions, shared: Sha
   }
 
   if (on('d')) {
-    log('(d) trailgate compact from scratch (the Parquet tier removed first)');
-    r.d = await attempt('(d)', () => compactFromScratch(lake.dir, dl.compaction));
+    log('(d) trailgate compact from scratch (the Parquet tier removed first), between two runs of b');
+    r.d = await attempt('(d)', () => compactBetweenScans(lake.dir, range, dl));
   } else if ((on('e') || on('f') || on('g') || on('mem')) && !(await hasParquetTier(lake.dir))) {
     log('compacting the lake (no Parquet tier yet; not timed: --only leaves out d)');
     await compactFromScratch(lake.dir, dl.compaction);

@@ -43,9 +43,13 @@ function lakeRows(l: LakeResults): TableRow[] {
     }
   }
   if (l.d) {
-    const r = b ? l.d.ms / b : NaN;
+    // against b run right before and after it when it was (scansAround), else b's median
+    const around = l.d.scansAround;
+    const den = around ? (around[0] + around[1]) / 2 : b;
+    const r = den ? l.d.ms / den : NaN;
     const s = l.d.summary;
-    add('d', `compaction from scratch, \`trailgate compact\` (${s.days} delivery days, ${fmtInt(s.rawFiles)} files → ${fmtInt(s.parquetFiles)} Parquet files, ${fmtBytes(s.parquetBytes)})`, fmtMs(l.d.ms), b ? `${x(r)} b` : '', '≤ 1.5× b', b ? r <= 1.5 : null);
+    const against = around ? `; ratio: against b run right before and after it, ${fmtMs(around[0])} and ${fmtMs(around[1])}` : '';
+    add('d', `compaction from scratch, \`trailgate compact\` (${s.days} delivery days, ${fmtInt(s.rawFiles)} files → ${fmtInt(s.parquetFiles)} Parquet files, ${fmtBytes(s.parquetBytes)}${against})`, fmtMs(l.d.ms), den ? `${x(r)} b` : '', '≤ 1.5× b', den ? r <= 1.5 : null);
   }
   if (l.e) add('e', `top users: hand-written DuckDB SQL over Parquet, no de-dup (${runs(l.e.timings)})`, fmtMs(e), b ? `b is ${x(b / (e as number))} slower` : '');
   if (l.f) {
