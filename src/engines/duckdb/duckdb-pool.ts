@@ -1,10 +1,10 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { createPool, type Pool } from 'generic-pool';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { DUCKDB_MACROS } from '../../sql/duckdb-macros';
 import { encodeString } from '../../sql/literal-encoder';
+import { SpillDirectory } from './spill-directory';
 
 export interface DuckDbPoolOptions {
   readonly threads: number;
@@ -18,6 +18,8 @@ export interface DuckDbPoolOptions {
    * locked) where statements allocate and free gigabytes in turn: see DuckDbEngineOptions.forCompaction.
    */
   readonly keptBlockBytes?: number;
+  /** told when the spill directory's lock is lost (see SpillDirectory) */
+  readonly logger?: Logger;
 }
 
 export interface DuckDbLease {
@@ -31,7 +33,7 @@ export class DuckDbPool {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly pool: Pool<DuckDBConnection>,
-    private readonly spillDir: string,
+    private readonly spill: SpillDirectory,
   ) {}
 
   static async open(opts: DuckDbPoolOptions): Promise<DuckDbPool> {
@@ -46,8 +48,16 @@ export class DuckDbPool {
       preserve_insertion_order: 'false',
       ...(opts.keptBlockBytes ? { block_allocator_memory: `${Math.floor(opts.keptBlockBytes / 2 ** 20)}MiB` } : {}),
     });
-    const spillDir = mkdtempSync(path.join(tmpdir(), 'trailgate-duckdb-'));
-    await lockDown(instance, opts.allowedDirectories, spillDir);
+    const spill = await SpillDirectory.create((err) =>
+      opts.logger?.warn({ err: err.message }, 'the lock on DuckDB\'s spill directory was lost: another trailgate may remove it while in use'),
+    );
+    try {
+      await lockDown(instance, opts.allowedDirectories, spill.path);
+    } catch (err) {
+      instance.closeSync();
+      await spill.remove();
+      throw err;
+    }
     const pool = createPool<DuckDBConnection>(
       {
         create: () => instance.connect(),
@@ -55,7 +65,7 @@ export class DuckDbPool {
       },
       { max: opts.connections, min: 0 },
     );
-    return new DuckDbPool(instance, pool, spillDir);
+    return new DuckDbPool(instance, pool, spill);
   }
 
   async use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -89,7 +99,7 @@ export class DuckDbPool {
     await this.pool.drain();
     await this.pool.clear();
     this.instance.closeSync();
-    rmSync(this.spillDir, { recursive: true, force: true });
+    await this.spill.remove();
   }
 }
 
