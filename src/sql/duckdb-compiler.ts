@@ -84,13 +84,10 @@ export interface DuckDbSourceBinding {
  * projection that json_transforms every record, inlining json_transform into the filter: each
  * record is parsed again there, once per mention (a readOnly test parsed it 3 times, hasError: false
  * 5 times; ~30% of such a scan). One expression is evaluated above that projection, on the parsed
- * columns. Same rows: WHERE keeps a row only when its test is TRUE. A CASE, not coalesce(…, FALSE):
- * a CASE condition is evaluated as a filter is, each conjunct only on the rows the ones before it
- * kept, while coalesce evaluates every conjunct on every row (a CIDR exclusion after a selective
- * test then ran on all records: 1.8 s instead of 0.05 s on 3 M rows). Over Parquet the conjuncts
- * stay separate: pushed into the scan, they skip row groups by their statistics.
+ * columns. Same rows: WHERE keeps a row only when its test is TRUE. Over Parquet the conjuncts stay
+ * separate: pushed into the scan, they skip row groups by their statistics.
  */
-const rawRecordTest = (where: string): string => `CASE WHEN ${where} THEN TRUE ELSE FALSE END`;
+const rawRecordTest = (where: string): string => `coalesce((${where}), FALSE)`;
 
 /**
  * DuckDB dialect: values are bound parameters; the source is read_json over the planned files.

@@ -1090,13 +1090,12 @@ function foldCensusSkip(q: SelectNode, compiled: CompiledSql): SelectNode {
 
 /**
  * DuckDB tests the records it reads from raw files as one expression (rawRecordTest in
- * duckdb-compiler.ts), dd's `WHERE CASE WHEN w THEN TRUE ELSE FALSE END`: a WHERE keeps a row only
- * when its test is TRUE, so that reads as `WHERE w`. Only for DuckDB, only the whole of dd's WHERE.
+ * duckdb-compiler.ts), dd's `WHERE coalesce((w), FALSE)`: a WHERE keeps a row only when its test is
+ * TRUE, so that reads as `WHERE w`. Only for DuckDB, only the whole of dd's WHERE.
  */
 function foldRawRecordTest(q: SelectNode, dialect: CompiledSql['dialect']): SelectNode {
   if (dialect !== 'duckdb') return q;
-  const unwrap = (w: Node | null): Node | null =>
-    w?.k === 'case' && w.operand === null && w.whens.length === 1 && isLit(w.whens[0][1], true) && isLit(w.otherwise ?? undefined, false) ? w.whens[0][0] : w;
+  const unwrap = (w: Node | null): Node | null => (w && isFn(w, 'coalesce', 2) && isLit(w.args[1], false) ? w.args[0] : w);
   return { ...q, ctes: q.ctes.map((c) => (c.name === 'dd' ? { name: c.name, q: { ...c.q, where: unwrap(c.q.where) } } : c)) };
 }
 
