@@ -79,17 +79,6 @@ export interface DuckDbSourceBinding {
 }
 
 /**
- * The test of records read from raw files, as one expression. Given `a AND b AND …`, DuckDB pushes
- * each conjunct that names a single parsed member (readOnly, errorCode, awsRegion…) below the
- * projection that json_transforms every record, inlining json_transform into the filter: each
- * record is parsed again there, once per mention (a readOnly test parsed it 3 times, hasError: false
- * 5 times; ~30% of such a scan). One expression is evaluated above that projection, on the parsed
- * columns. Same rows: WHERE keeps a row only when its test is TRUE. Over Parquet the conjuncts stay
- * separate: pushed into the scan, they skip row groups by their statistics.
- */
-const rawRecordTest = (where: string): string => `coalesce((${where}), FALSE)`;
-
-/**
  * DuckDB dialect: values are bound parameters; the source is read_json over the planned files.
  * Each record is read as JSON text (cheap: no per-field parsing) and json_transform extracts only
  * the columns the statement uses; the record text itself is the duplicate key (a re-delivered
@@ -179,9 +168,8 @@ export class DuckDbCompiler extends SqlCompiler {
    * across the whole tier (see compileCompaction and LakeCompactor).
    */
   protected override dedup(eventId: string, where: string): string {
-    const test = this.tiered ? where : rawRecordTest(where);
-    if (this.tierOnly || this.skipsCopies) return `dd AS (\n  SELECT * FROM ev\n  WHERE ${test}\n)`;
-    return `dd AS (\n  SELECT DISTINCT ON (${eventId}, tg_rawhash) * FROM ev\n  WHERE ${test}\n)`;
+    if (this.tierOnly || this.skipsCopies) return `dd AS (\n  SELECT * FROM ev\n  WHERE ${where}\n)`;
+    return `dd AS (\n  SELECT DISTINCT ON (${eventId}, tg_rawhash) * FROM ev\n  WHERE ${where}\n)`;
   }
 
   /**

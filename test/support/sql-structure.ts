@@ -1088,19 +1088,8 @@ function foldCensusSkip(q: SelectNode, compiled: CompiledSql): SelectNode {
   return { ...q, ctes: q.ctes.map((c) => (c.name === 'dd' && !c.q.distinctOn ? { name: c.name, q: { ...c.q, distinctOn: keys } } : c)) };
 }
 
-/**
- * DuckDB tests the records it reads from raw files as one expression (rawRecordTest in
- * duckdb-compiler.ts), dd's `WHERE coalesce((w), FALSE)`: a WHERE keeps a row only when its test is
- * TRUE, so that reads as `WHERE w`. Only for DuckDB, only the whole of dd's WHERE.
- */
-function foldRawRecordTest(q: SelectNode, dialect: CompiledSql['dialect']): SelectNode {
-  if (dialect !== 'duckdb') return q;
-  const unwrap = (w: Node | null): Node | null => (w && isFn(w, 'coalesce', 2) && isLit(w.args[1], false) ? w.args[0] : w);
-  return { ...q, ctes: q.ctes.map((c) => (c.name === 'dd' ? { name: c.name, q: { ...c.q, where: unwrap(c.q.where) } } : c)) };
-}
-
 export function sqlStructure(compiled: CompiledSql): SqlStructure {
-  const tree = foldDistinctOn(foldCensusSkip(foldRawRecordTest(foldLatePage(parseStatement(compiled.sql)), compiled.dialect), compiled), 'main');
+  const tree = foldDistinctOn(foldCensusSkip(foldLatePage(parseStatement(compiled.sql)), compiled), 'main');
   const norm = (n: Node) => normalise(n, compiled.dialect, compiled.params);
   const selects: SelectStructure[] = [];
   const atoms: string[] = [];

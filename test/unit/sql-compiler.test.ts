@@ -102,7 +102,7 @@ const dd = (where: string) =>
   ].join('\n');
 
 /** DuckDB's dd: DISTINCT ON instead of the row_number window (same rows kept). */
-const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev', `  WHERE coalesce((${where}), FALSE)`, ')'].join('\n');
+const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev', `  WHERE ${where}`, ')'].join('\n');
 
 const T_INSIGHT = (key: string) =>
   `coalesce(json_extract_scalar(insightdetails, '$.${key}'), nullif(json_format(json_extract(insightdetails, '$.${key}')), 'null'))`;
@@ -192,14 +192,8 @@ const D_EVENT_COLUMNS = eventColumns({
 // ---- helpers to cut a statement into the part a test is about --------------------------------------
 
 const both = (q: Query) => ({ trino: trino.compile(q), duck: duck.compile(q) });
-/**
- * The dd test: Trino's as written; DuckDB's over raw files is one expression, coalesce((…), FALSE)
- * (see rawRecordTest in duckdb-compiler.ts), of which this returns the inside.
- */
 const ddWhere = (sql: string) => {
-  const trino = /\n {4}WHERE (.*)\n {2}\) AS d WHERE tg_rn = 1/.exec(sql);
-  if (trino) return trino[1];
-  const m = /\n {2}SELECT DISTINCT ON \(eventid, tg_rawhash\) \* FROM ev\n {2}WHERE coalesce\(\((.*)\), FALSE\)\n\)/.exec(sql);
+  const m = /\n {4}WHERE (.*)\n {2}\) AS d WHERE tg_rn = 1/.exec(sql) ?? /\n {2}SELECT DISTINCT ON \(eventid, tg_rawhash\) \* FROM ev\n {2}WHERE (.*)\n\)/.exec(sql);
   if (!m) throw new Error(`no dd WHERE in:\n${sql}`);
   return m[1];
 };

@@ -76,7 +76,7 @@ const dd = (where: string) =>
     ')',
   ].join('\n');
 /** DuckDB's dd: DISTINCT ON instead of the row_number window (same rows kept). */
-const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev', `  WHERE coalesce((${where}), FALSE)`, ')'].join('\n');
+const dDd = (where: string) => ['dd AS (', '  SELECT DISTINCT ON (eventid, tg_rawhash) * FROM ev', `  WHERE ${where}`, ')'].join('\n');
 
 const T_INSIGHT = (key: string) =>
   `coalesce(json_extract_scalar(insightdetails, '$.${key}'), nullif(json_format(json_extract(insightdetails, '$.${key}')), 'null'))`;
