@@ -37,35 +37,37 @@ export class DuckDbPool {
   ) {}
 
   static async open(opts: DuckDbPoolOptions): Promise<DuckDbPool> {
-    const instance = await DuckDBInstance.create(':memory:', {
-      threads: String(opts.threads),
-      memory_limit: opts.memoryLimit,
-      // The gateway reads only files it selected; nothing may be fetched at run time.
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-      // Every statement orders what it returns; keeping scan order would serialise COPY (the
-      // Parquet compaction) and large reads for nothing.
-      preserve_insertion_order: 'false',
-      ...(opts.keptBlockBytes ? { block_allocator_memory: `${Math.floor(opts.keptBlockBytes / 2 ** 20)}MiB` } : {}),
-    });
     const spill = await SpillDirectory.create((err) =>
       opts.logger?.warn({ err: err.message }, 'the lock on DuckDB\'s spill directory was lost: another trailgate may remove it while in use'),
     );
+    let instance: DuckDBInstance | null = null;
     try {
+      instance = await DuckDBInstance.create(':memory:', {
+        threads: String(opts.threads),
+        memory_limit: opts.memoryLimit,
+        // The gateway reads only files it selected; nothing may be fetched at run time.
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        // Every statement orders what it returns; keeping scan order would serialise COPY (the
+        // Parquet compaction) and large reads for nothing.
+        preserve_insertion_order: 'false',
+        ...(opts.keptBlockBytes ? { block_allocator_memory: `${Math.floor(opts.keptBlockBytes / 2 ** 20)}MiB` } : {}),
+      });
       await lockDown(instance, opts.allowedDirectories, spill.path);
     } catch (err) {
-      instance.closeSync();
+      instance?.closeSync();
       await spill.remove();
       throw err;
     }
+    const opened = instance;
     const pool = createPool<DuckDBConnection>(
       {
-        create: () => instance.connect(),
+        create: () => opened.connect(),
         destroy: async (c) => c.closeSync(),
       },
       { max: opts.connections, min: 0 },
     );
-    return new DuckDbPool(instance, pool, spill);
+    return new DuckDbPool(opened, pool, spill);
   }
 
   async use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
