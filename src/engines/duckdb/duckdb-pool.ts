@@ -40,34 +40,18 @@ export class DuckDbPool {
     const spill = await SpillDirectory.create((err) =>
       opts.logger?.warn({ err: err.message }, 'the lock on DuckDB\'s spill directory was lost: another trailgate may remove it while in use'),
     );
-    let instance: DuckDBInstance | null = null;
-    try {
-      instance = await DuckDBInstance.create(':memory:', {
-        threads: String(opts.threads),
-        memory_limit: opts.memoryLimit,
-        // The gateway reads only files it selected; nothing may be fetched at run time.
-        autoinstall_known_extensions: 'false',
-        autoload_known_extensions: 'false',
-        // Every statement orders what it returns; keeping scan order would serialise COPY (the
-        // Parquet compaction) and large reads for nothing.
-        preserve_insertion_order: 'false',
-        ...(opts.keptBlockBytes ? { block_allocator_memory: `${Math.floor(opts.keptBlockBytes / 2 ** 20)}MiB` } : {}),
-      });
-      await lockDown(instance, opts.allowedDirectories, spill.path);
-    } catch (err) {
-      instance?.closeSync();
+    const instance = await openInstance(opts, spill.path).catch(async (err: unknown) => {
       await spill.remove();
       throw err;
-    }
-    const opened = instance;
+    });
     const pool = createPool<DuckDBConnection>(
       {
-        create: () => opened.connect(),
+        create: () => instance.connect(),
         destroy: async (c) => c.closeSync(),
       },
       { max: opts.connections, min: 0 },
     );
-    return new DuckDbPool(opened, pool, spill);
+    return new DuckDbPool(instance, pool, spill);
   }
 
   async use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -103,6 +87,28 @@ export class DuckDbPool {
     this.instance.closeSync();
     await this.spill.remove();
   }
+}
+
+/** The embedded instance, locked down (closed again if that fails). */
+async function openInstance(opts: DuckDbPoolOptions, spill: string): Promise<DuckDBInstance> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(opts.threads),
+    memory_limit: opts.memoryLimit,
+    // The gateway reads only files it selected; nothing may be fetched at run time.
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    // Every statement orders what it returns; keeping scan order would serialise COPY (the
+    // Parquet compaction) and large reads for nothing.
+    preserve_insertion_order: 'false',
+    ...(opts.keptBlockBytes ? { block_allocator_memory: `${Math.floor(opts.keptBlockBytes / 2 ** 20)}MiB` } : {}),
+  });
+  try {
+    await lockDown(instance, opts.allowedDirectories, spill);
+  } catch (err) {
+    instance.closeSync();
+    throw err;
+  }
+  return instance;
 }
 
 /**
