@@ -40,12 +40,15 @@ export interface DuckDbEngineOptions {
   readonly forCompaction?: boolean;
 }
 
+/** DuckDB's memory limit in bytes (config has checked it reads as a size; 4 GB, its default, otherwise). */
+const limitBytes = (memoryLimit: string): number => sizeInBytes(memoryLimit) ?? 4e9;
+
 /**
  * Raw bytes per compaction statement: a 32nd of DuckDB's memory limit (125 MB of gzip at the
  * default 4 GB; on the 10 M-event lake 60 MB and 120 MB batches took ~120 s, 250 MB ones 197 s
  * and 470 MB ones 238 s, spilling).
  */
-const compactionBatchBytes = (memoryLimit: string): number => Math.max(8 * 2 ** 20, Math.floor((sizeInBytes(memoryLimit) ?? 4e9) / 32));
+const compactionBatchBytes = (memoryLimit: string): number => Math.max(8 * 2 ** 20, Math.floor(limitBytes(memoryLimit) / 32));
 
 /**
  * Block memory a compacting DuckDB keeps instead of returning it to the OS: half its memory limit.
@@ -55,7 +58,7 @@ const compactionBatchBytes = (memoryLimit: string): number => Math.max(8 * 2 ** 
  * the compaction ~17% faster. Raw queries showed no difference (same b/c ratio), so a server
  * keeps none.
  */
-const compactionKeptBytes = (memoryLimit: string): number => Math.floor((sizeInBytes(memoryLimit) ?? 4e9) / 2);
+const compactionKeptBytes = (memoryLimit: string): number => Math.floor(limitBytes(memoryLimit) / 2);
 
 /** DuckDB's default maximum_object_size. */
 const INITIAL_OBJECT_BYTES = 16 * 1024 * 1024;
